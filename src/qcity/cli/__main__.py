@@ -1,0 +1,3 @@
+from qcity.cli.main import app
+
+app()

@@ -1,0 +1,299 @@
+"""Progress reports (draft → submitted → returned/accepted), evidence files and escalations (督办).
+
+Every function takes (session, actor, ...), checks the actor's right on the row it loads through the data
+scope, writes an audit event, and never commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcity.accounts.actor import Actor
+from qcity.accounts.scope import scoped
+from qcity.audit import service as audit
+from qcity.db.base import utcnow
+from qcity.kit.errors import Conflict, Forbidden, NotFound, StateError, ValidationError
+from qcity.models import Assignment, Attachment, Escalation, ProgressReport, ReportingPeriod, Task
+from qcity.models.task import WORK_STATUSES
+
+REPORT_FIELDS = ["state", "text", "percent", "work_status", "return_reason", "version"]
+MAX_TEXT = 20000
+EDITABLE_STATES = ("draft", "returned")
+
+
+def get_assignment(session: Session, actor: Actor, assignment_id: int) -> Assignment:
+    row = session.scalar(scoped(select(Assignment).where(Assignment.id == assignment_id), Assignment, actor))
+    if row is None:
+        raise NotFound("任务分工不存在")
+    return row
+
+
+def get_report(session: Session, actor: Actor, report_id: int) -> ProgressReport:
+    row = session.scalar(
+        scoped(select(ProgressReport).where(ProgressReport.id == report_id), ProgressReport, actor)
+    )
+    if row is None:
+        raise NotFound("进展报告不存在")
+    return row
+
+
+def get_attachment(session: Session, actor: Actor, attachment_id: int) -> Attachment:
+    row = session.scalar(scoped(select(Attachment).where(Attachment.id == attachment_id), Attachment, actor))
+    if row is None:
+        raise NotFound("附件不存在")
+    return row
+
+
+def _region_of(assignment: Assignment) -> int:
+    return assignment.task.plan.region_id
+
+
+def _require_own_unit(actor: Actor, assignment: Assignment) -> None:
+    """Only the unit's own liaison writes its reports: the office reviews but never edits them."""
+    if not actor.can("report.write") or assignment.unit_id not in actor.unit_ids:
+        raise Forbidden("只有本单位联络员可以填写该单位的进展报告")
+
+
+def _check_fields(text: str, percent: object, work_status: str) -> int:
+    if len(text) > MAX_TEXT:
+        raise ValidationError(f"进展情况不能超过{MAX_TEXT}字", "text", plain="text too long")
+    try:
+        value = int(str(percent).strip().rstrip("%"))
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "完成百分比应为0到100之间的整数", "percent", plain="percent must be 0..100"
+        ) from None
+    if not 0 <= value <= 100:
+        raise ValidationError("完成百分比应为0到100之间的整数", "percent", plain="percent must be 0..100")
+    if work_status not in WORK_STATUSES:
+        raise ValidationError("工作状态无效", "work_status", plain=f"bad work status {work_status!r}")
+    return value
+
+
+def _check_version(report: ProgressReport, version: int | None) -> None:
+    if version is not None and int(version) != report.version:
+        raise Conflict("该报告已被他人修改，请刷新后再保存（您的内容未丢失，可复制后重新填写）", "version",
+                       plain="the report was changed by someone else; reload and try again")  # fmt: skip
+
+
+def save_draft(
+    session: Session,
+    actor: Actor,
+    assignment_id: int,
+    period_id: int,
+    *,
+    text: str,
+    percent: object,
+    work_status: str = "in_progress",
+    version: int | None = None,
+) -> ProgressReport:
+    """Create or update the unit's report for a period. Only a draft or a returned report can change."""
+    assignment = get_assignment(session, actor, assignment_id)
+    _require_own_unit(actor, assignment)
+    period = session.get(ReportingPeriod, period_id)
+    if period is None or period.plan_id != assignment.task.plan_id:
+        raise ValidationError("报告期不存在", "period_id", plain=f"no period {period_id} for this plan")
+    value = _check_fields(text or "", percent, work_status)
+    report = session.scalar(
+        select(ProgressReport).where(
+            ProgressReport.assignment_id == assignment.id, ProgressReport.period_id == period_id
+        )
+    )
+    if report is None:
+        report = ProgressReport(assignment_id=assignment.id, period_id=period_id, author_id=actor.user_id,
+                                text=text or "", percent=value, work_status=work_status, state="draft")  # fmt: skip
+        session.add(report)
+        session.flush()
+        audit.record(session, actor.user, "report.create", "progress_report", report.id,
+                     after=audit.snapshot(report, REPORT_FIELDS), region_id=_region_of(assignment))  # fmt: skip
+        return report
+    if report.state not in EDITABLE_STATES:
+        raise StateError("报告已提交，不能再修改", "state", plain=f"report is {report.state}")
+    _check_version(report, version)
+    before = audit.snapshot(report, REPORT_FIELDS)
+    report.text, report.percent, report.work_status = text or "", value, work_status
+    session.flush()
+    audit.record(session, actor.user, "report.update", "progress_report", report.id, before=before,
+                 after=audit.snapshot(report, REPORT_FIELDS), region_id=_region_of(assignment))  # fmt: skip
+    return report
+
+
+def submit_report(
+    session: Session, actor: Actor, report_id: int, version: int | None = None
+) -> ProgressReport:
+    report = get_report(session, actor, report_id)
+    _require_own_unit(actor, report.assignment)
+    if report.state not in EDITABLE_STATES:
+        raise StateError(
+            "只有草稿或被退回的报告可以提交", "state", plain=f"cannot submit a {report.state} report"
+        )
+    _check_version(report, version)
+    if not report.text.strip():
+        raise ValidationError("请填写进展情况后再提交", "text", plain="text is empty")
+    before = audit.snapshot(report, REPORT_FIELDS)
+    now = utcnow()
+    report.state, report.submitted_at = "submitted", now
+    report.first_submitted_at = report.first_submitted_at or now
+    session.flush()
+    audit.record(session, actor.user, "report.submit", "progress_report", report.id, before=before,
+                 after=audit.snapshot(report, REPORT_FIELDS), region_id=_region_of(report.assignment))  # fmt: skip
+    return report
+
+
+def _review(session: Session, actor: Actor, report_id: int, version: int | None) -> ProgressReport:
+    report = get_report(session, actor, report_id)
+    if not actor.can("report.review"):
+        raise Forbidden("只有办公室可以审核进展报告")
+    if report.state != "submitted":
+        raise StateError("只有已提交的报告可以审核", "state", plain=f"cannot review a {report.state} report")
+    _check_version(report, version)
+    return report
+
+
+def accept_report(
+    session: Session, actor: Actor, report_id: int, version: int | None = None
+) -> ProgressReport:
+    report = _review(session, actor, report_id, version)
+    before = audit.snapshot(report, REPORT_FIELDS)
+    report.state, report.reviewed_at, report.reviewed_by_id = "accepted", utcnow(), actor.user_id
+    report.return_reason = None
+    session.flush()
+    audit.record(session, actor.user, "report.accept", "progress_report", report.id, before=before,
+                 after=audit.snapshot(report, REPORT_FIELDS), region_id=_region_of(report.assignment))  # fmt: skip
+    return report
+
+
+def return_report(
+    session: Session, actor: Actor, report_id: int, reason: str, version: int | None = None
+) -> ProgressReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回时必须填写原因", "reason", plain="a reason is required to return a report")
+    report = _review(session, actor, report_id, version)
+    before = audit.snapshot(report, REPORT_FIELDS)
+    report.state, report.return_reason = "returned", reason[:2000]
+    report.return_count += 1
+    report.reviewed_at, report.reviewed_by_id = utcnow(), actor.user_id
+    session.flush()
+    audit.record(session, actor.user, "report.return", "progress_report", report.id, before=before,
+                 after=audit.snapshot(report, REPORT_FIELDS), region_id=_region_of(report.assignment))  # fmt: skip
+    return report
+
+
+_UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f<>:\"|?*]")
+
+
+def store_file(files_dir: Path, data: bytes) -> str:
+    """Write content-addressed (by SHA-256) via a temp file and rename, so a killed process leaves no half file."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = files_dir / digest[:2] / digest
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    return digest
+
+
+def file_path(files_dir: Path, sha256: str) -> Path:
+    return files_dir / sha256[:2] / sha256
+
+
+def add_attachment(
+    session: Session, actor: Actor, report_id: int, *, filename: str, content_type: str, data: bytes,
+    files_dir: Path, max_bytes: int,
+) -> Attachment:  # fmt: skip
+    report = get_report(session, actor, report_id)
+    _require_own_unit(actor, report.assignment)
+    if report.state not in EDITABLE_STATES:
+        raise StateError("报告已提交，不能再添加附件", "file", plain=f"report is {report.state}")
+    name = _UNSAFE_NAME.sub("_", (filename or "").strip())[-200:]
+    if not name:
+        raise ValidationError("附件缺少文件名", "file", plain="attachment has no file name")
+    if not data:
+        raise ValidationError("附件是空文件", "file", plain="attachment is empty")
+    if len(data) > max_bytes:
+        raise ValidationError(
+            f"附件超过{max_bytes // 1024 // 1024}MB上限", "file", plain="attachment too large"
+        )
+    digest = store_file(files_dir, data)
+    att = Attachment(report_id=report.id, filename=name, content_type=(content_type or "application/octet-stream")[:128],
+                     size=len(data), sha256=digest, uploaded_by_id=actor.user_id, uploaded_at=utcnow())  # fmt: skip
+    session.add(att)
+    session.flush()
+    audit.record(session, actor.user, "attachment.add", "attachment", att.id,
+                 after={"report_id": report.id, "filename": name, "size": len(data), "sha256": digest},
+                 region_id=_region_of(report.assignment))  # fmt: skip
+    return att
+
+
+def issue_escalation(
+    session: Session, actor: Actor, assignment_id: int, *, reason: str, respond_by: object = None
+) -> Escalation:
+    assignment = get_assignment(session, actor, assignment_id)
+    if not actor.can("escalation.issue"):
+        raise Forbidden("只有办公室可以发出督办")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("督办事由不能为空", "reason", plain="reason is empty")
+    due = _date_or_none(respond_by, "respond_by")
+    esc = Escalation(assignment_id=assignment.id, reason=reason[:2000], respond_by=due,
+                     issued_by_id=actor.user_id, issued_at=utcnow())  # fmt: skip
+    session.add(esc)
+    session.flush()
+    audit.record(session, actor.user, "escalation.issue", "escalation", esc.id,
+                 after={"assignment_id": assignment.id, "reason": esc.reason, "respond_by": due},
+                 region_id=_region_of(assignment))  # fmt: skip
+    return esc
+
+
+def _date_or_none(value: object, field_name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            "日期格式应为YYYY-MM-DD", field_name, plain=f"{field_name}: use YYYY-MM-DD"
+        ) from None
+
+
+def get_escalation(session: Session, actor: Actor, escalation_id: int) -> Escalation:
+    row = session.scalar(scoped(select(Escalation).where(Escalation.id == escalation_id), Escalation, actor))
+    if row is None:
+        raise NotFound("督办不存在")
+    return row
+
+
+def acknowledge_escalation(
+    session: Session, actor: Actor, escalation_id: int, response: str = ""
+) -> Escalation:
+    esc = get_escalation(session, actor, escalation_id)
+    if not actor.can("escalation.ack") or esc.assignment.unit_id not in actor.unit_ids:
+        raise Forbidden("只有被督办单位的联络员可以签收")
+    if esc.acknowledged_at is not None:
+        raise StateError("该督办已签收", "state", plain="already acknowledged")
+    esc.acknowledged_at, esc.acknowledged_by_id = utcnow(), actor.user_id
+    esc.response = (response or "").strip()[:2000] or None
+    session.flush()
+    audit.record(session, actor.user, "escalation.acknowledge", "escalation", esc.id,
+                 after={"response": esc.response}, region_id=_region_of(esc.assignment))  # fmt: skip
+    return esc
+
+
+def task_of(session: Session, actor: Actor, task_id: int) -> Task:
+    row = session.scalar(scoped(select(Task).where(Task.id == task_id), Task, actor))
+    if row is None:
+        raise NotFound("任务不存在")
+    return row

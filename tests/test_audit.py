@@ -1,0 +1,73 @@
+"""The audit chain: intact after real work; any hand edit, deletion or insertion is detected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from qcity.audit.service import verify
+from qcity.db.engine import make_session_factory
+
+
+@pytest.fixture
+def unguarded(engine):  # type: ignore[no-untyped-def]
+    """A DBA with full rights can drop the append-only triggers; the hash chain still tells.
+
+    The PostgreSQL test database outlives the test, so the guard is put back afterwards.
+    """
+    pg = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        if pg:
+            conn.execute(text("DROP TRIGGER audit_event_no_update ON audit_event"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_event_no_update"))
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+    yield
+    if pg:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "CREATE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit_event "
+                "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
+            ))  # fmt: skip
+
+
+def test_database_refuses_edits_of_audit_rows(world, engine) -> None:  # type: ignore[no-untyped-def]
+
+    with pytest.raises(DBAPIError), engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor_name = 'mallory' WHERE id = 1"))
+
+
+def test_edit_is_detected(world, engine, unguarded) -> None:  # type: ignore[no-untyped-def]
+    with make_session_factory(engine)() as s:
+        assert verify(s).ok
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET actor_name = 'mallory' WHERE id = 3"))
+    with make_session_factory(engine)() as s:
+        result = verify(s)
+    assert not result.ok and result.first_bad_id == 3
+
+
+def test_deletion_is_detected(world, engine, unguarded) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)"))
+    with make_session_factory(engine)() as s:
+        assert not verify(s).ok
+
+
+def test_cli_verify_and_export(world, db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"QCITY_DATABASE_URL": db_url, "QCITY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run(
+        [sys.executable, "-m", "qcity.cli", "audit", "verify"], env=env, capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "intact" in ok.stdout
+    out = tmp_path / "audit.jsonl"
+    exp = subprocess.run([sys.executable, "-m", "qcity.cli", "audit", "export", "--out", str(out)], env=env,
+                         capture_output=True, text=True)  # fmt: skip
+    assert exp.returncode == 0, exp.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 5 and '"hash"' in lines[0]

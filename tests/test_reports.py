@@ -1,0 +1,134 @@
+"""The report workflow through the API: draft → submit → return → resubmit → accept, with evidence and audit."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from qcity.audit.service import verify
+from qcity.db.engine import make_session_factory
+from qcity.models import AuditEvent
+
+
+def _draft(client, world, **body):  # type: ignore[no-untyped-def]
+    return client.put(f"/api/v1/assignments/{world.assignment_a}/reports/{world.period_id}",
+                      json={"text": "已完成调研", "percent": 50} | body)  # fmt: skip
+
+
+def test_full_cycle_changes_light_rollup_and_audit(personas, world, engine) -> None:  # type: ignore[no-untyped-def]
+    a, admin = personas["liaison_a"], personas["admin"]
+    r = _draft(a, world)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["state"] == "draft"
+    data = "佐证材料".encode()
+    up = a.post(
+        f"/api/v1/reports/{report['id']}/attachments", files={"file": ("会议纪要.txt", data, "text/plain")}
+    )
+    assert up.status_code == 201, up.text
+    assert up.json()["sha256"] == hashlib.sha256(data).hexdigest()
+
+    # The office cannot see a draft, let alone edit it.
+    assert admin.get(f"/api/v1/reports/{report['id']}").status_code == 404
+    assert admin.put(f"/api/v1/assignments/{world.assignment_a}/reports/{world.period_id}",
+                     json={"text": "x", "percent": 1}).status_code == 403  # fmt: skip
+
+    assert a.post(f"/api/v1/reports/{report['id']}/submit", json={}).json()["state"] == "submitted"
+    returned = admin.post(f"/api/v1/reports/{report['id']}/return", json={"reason": "缺少佐证"}).json()
+    assert returned["state"] == "returned" and returned["return_reason"] == "缺少佐证"
+    r = _draft(a, world, text="补充了材料", percent=100, work_status="completed", version=returned["version"])
+    assert r.status_code == 200, r.text
+    assert a.post(f"/api/v1/reports/{report['id']}/submit", json={}).status_code == 200
+
+    task_before = admin.get(f"/api/v1/tasks/{world.task_shared}").json()
+    assert task_before["progress"] is None  # nothing accepted yet: unknown, not 0 %
+    accepted = admin.post(f"/api/v1/reports/{report['id']}/accept", json={}).json()
+    assert accepted["state"] == "accepted"
+
+    asg = admin.get(f"/api/v1/assignments/{world.assignment_a}").json()
+    assert asg["light"] == "done" and asg["percent"] == 100
+    task = admin.get(f"/api/v1/tasks/{world.task_shared}").json()
+    assert task["progress"] == 100.0 and "1个单位未报告" in task["progress_label"]
+
+    # The download is the same bytes, for the office too.
+    att_id = asg["reports"][0]["attachments"][0]["id"]
+    assert admin.get(f"/api/v1/attachments/{att_id}").content == data
+
+    with make_session_factory(engine)() as s:
+        actions = [
+            e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.object_type == "progress_report"))
+        ]
+        assert actions == ["report.create", "report.submit", "report.return", "report.update", "report.submit",
+                           "report.accept"]  # fmt: skip
+        assert verify(s).ok
+
+
+def test_bad_input_names_the_field_and_saves_nothing(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a = personas["liaison_a"]
+    r = _draft(a, world, percent=140)
+    assert r.status_code == 422 and r.json()["field"] == "percent"
+    assert "percent" in r.json()["message"]
+    r = _draft(a, world, work_status="done-ish")
+    assert r.status_code == 422 and r.json()["field"] == "work_status"
+    assert a.get(f"/api/v1/assignments/{world.assignment_a}").json()["reports"] == []
+    r = a.put(f"/api/v1/assignments/{world.assignment_a}/reports/999999", json={"text": "x", "percent": 1})
+    assert r.status_code == 422 and r.json()["field"] == "period_id"
+
+
+def test_return_needs_a_reason_and_only_submitted_reports_are_reviewed(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a, admin = personas["liaison_a"], personas["admin"]
+    rid = _draft(a, world).json()["id"]
+    assert admin.post(f"/api/v1/reports/{rid}/accept", json={}).status_code == 404  # a draft is invisible
+    a.post(f"/api/v1/reports/{rid}/submit", json={})
+    r = admin.post(f"/api/v1/reports/{rid}/return", json={"reason": "  "})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    assert admin.post(f"/api/v1/reports/{rid}/accept", json={}).status_code == 200
+    assert admin.post(f"/api/v1/reports/{rid}/accept", json={}).status_code == 409
+
+
+def test_stale_version_is_a_conflict(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a = personas["liaison_a"]
+    first = _draft(a, world).json()
+    assert _draft(a, world, text="第二次", version=first["version"]).status_code == 200
+    r = _draft(a, world, text="过期的编辑", version=first["version"])
+    assert r.status_code == 409
+    assert a.get(f"/api/v1/reports/{first['id']}").json()["text"] == "第二次"
+
+
+def test_lead_unit_sees_participant_reports_but_not_drafts(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a, b = personas["liaison_a"], personas["liaison_b"]
+    rb = b.put(f"/api/v1/assignments/{world.assignment_b}/reports/{world.period_id}",
+               json={"text": "配合推进", "percent": 20}).json()  # fmt: skip
+    assert a.get(f"/api/v1/reports/{rb['id']}").status_code == 404
+    b.post(f"/api/v1/reports/{rb['id']}/submit", json={})
+    assert a.get(f"/api/v1/reports/{rb['id']}").status_code == 200
+    # but B, a participant, never sees A's reports
+    ra = _draft(a, world).json()
+    a.post(f"/api/v1/reports/{ra['id']}/submit", json={})
+    assert b.get(f"/api/v1/reports/{ra['id']}").status_code == 404
+
+
+def test_escalation_is_issued_acknowledged_and_counted(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a, admin = personas["liaison_a"], personas["admin"]
+    esc = admin.post(f"/api/v1/assignments/{world.assignment_a}/escalations",
+                     json={"reason": "请于本周内报送", "respond_by": "2030-01-10"}).json()  # fmt: skip
+    assert (
+        personas["liaison_b"].post(f"/api/v1/escalations/{esc['id']}/acknowledge", json={}).status_code == 404
+    )
+    ack = a.post(f"/api/v1/escalations/{esc['id']}/acknowledge", json={"response": "已部署"})
+    assert ack.status_code == 200 and ack.json()["acknowledged_at"]
+    assert a.post(f"/api/v1/escalations/{esc['id']}/acknowledge", json={}).status_code == 409
+    detail = admin.get(f"/api/v1/assignments/{world.assignment_a}").json()
+    assert len(detail["escalations"]) == 1
+
+
+def test_attachment_rules(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a = personas["liaison_a"]
+    rid = _draft(a, world).json()["id"]
+    r = a.post(f"/api/v1/reports/{rid}/attachments", files={"file": ("empty.txt", b"", "text/plain")})
+    assert r.status_code == 422 and r.json()["field"] == "file"
+    r = personas["liaison_b"].post(
+        f"/api/v1/reports/{rid}/attachments", files={"file": ("x.txt", b"x", "text/plain")}
+    )
+    assert r.status_code == 404
