@@ -115,6 +115,16 @@ def test_gb18030_only_characters_survive(tmp_path: Path) -> None:
     assert run(path).rows[0].comment == "㐀"
 
 
+def test_nul_in_a_csv_is_dropped(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "v.csv",
+        [["指标", "地区", "期间", "数值", "备注"], ["有效注册商标数", "宜昌市", "2023", "5", "已\x00核实"]],
+        "utf-8",
+    )
+    result = run(path)
+    assert result.errors == [] and result.rows[0].comment == "已核实"
+
+
 def test_utf8_bom_csv_with_english_headers(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "v.csv",

@@ -144,3 +144,11 @@ def test_image_only_and_encrypted_pdf(tmp_path: Path) -> None:
     with pytest.raises(EncryptedDocument):
         read_document(tmp_path / "secret.pdf")
 
+
+def test_nul_characters_are_dropped_from_blocks_and_cells() -> None:
+    from qcity.readers.model import build_document
+
+    doc = build_document(
+        ["目标\x00一", [["序号", "任务\x00"], ["1", "a"]], "\x00"], source_name="x", fmt="pdf"
+    )
+    assert [b.text for b in doc.blocks] == ["目标一", "序号\t任务\n1\ta"]

@@ -223,6 +223,7 @@ def _sheet_grid(sheet: Any) -> _Grid:
 
 
 def _csv_grid(text: str) -> _Grid:
+    text = text.replace("\x00", "")  # no database text column can hold NUL; it carries no meaning in a CSV
     # Count over several lines: a title row above the header may hold no delimiter at all.
     head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
     delimiter = max((",", "\t", ";"), key=head.count)  # ties (none found) go to the comma

@@ -51,8 +51,9 @@ class Document:
 
 
 def clean_cell(text: str) -> str:
-    """Cell text on one line: inner line breaks and tabs become single spaces."""
-    return " ".join(text.replace("\t", " ").split())
+    """Cell text on one line: inner line breaks and tabs become single spaces; NUL (seen in PDF text
+    layers) is dropped, since no database column can hold it."""
+    return " ".join(text.replace("\t", " ").replace("\x00", "").split())
 
 
 def table_block(index: int, rows: list[list[str]]) -> Block:
@@ -69,7 +70,7 @@ def build_document(
     blocks: list[Block] = []
     for item in items:
         if isinstance(item, str):
-            text = item.strip()
+            text = item.replace("\x00", "").strip()
             if text:
                 blocks.append(Block(len(blocks), "paragraph", text))
         else:

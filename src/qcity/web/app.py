@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -14,6 +14,7 @@ from qcity import __version__
 from qcity.config import Settings, get_settings
 from qcity.db.engine import make_engine, make_session_factory, writer_bind
 from qcity.web import errors, middleware
+from qcity.web.input_guard import reject_nul
 from qcity.web.routes import include_routers
 from qcity.web.templating import configure_templates
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         docs_url="/api/v1/docs",
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(reject_nul)],
     )
     app.state.settings = settings
     app.state.engine = engine
