@@ -123,6 +123,17 @@ def test_a_year_of_activity_in_every_state(db: Session, built: Any) -> None:
     assert db.scalar(select(func.count()).select_from(Escalation)) == counts["escalations"]
 
 
+def test_every_region_ranks_its_units_on_reports_owed_over_the_year(db: Session, built: Any) -> None:
+    from qcity.accounts.service import actor_for_user
+    from qcity.tasks.queries import on_time_by_unit
+
+    today = datetime.fromisoformat(built[1]["today"]).date()
+    for office in db.scalars(select(User).where(User.role_code == "office_admin")):
+        ranking = on_time_by_unit(db, actor_for_user(db, office), today)
+        assert ranking and all(u["expected"] >= 3 for u in ranking), office.username  # a year of quarters
+        assert 0 < sum(u["on_time"] for u in ranking) < sum(u["expected"] for u in ranking)
+
+
 def test_each_region_dashboard_renders_marked_as_demo_data(built: Any) -> None:
     settings, meta, engine = built
     assert settings.demo

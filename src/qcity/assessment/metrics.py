@@ -1,7 +1,7 @@
 """Assessment metrics from qcity's own supervision data, per unit over an assessment period.
 
 - on_time_report_rate: of the reports due (each assignment × each reporting period whose due date falls in
-  the period and has passed by `as_of`), the share first submitted on or before the due date (China time);
+  the period, has passed by `as_of` and came after the assignment was made), the share first submitted on or before the due date (China time);
 - first_time_accept_rate: of those reports that were accepted, the share accepted without ever being returned;
 - escalations: 督办 issued on the unit's assignments within the period (zero is data, not "no data");
 - targets_on_track: the share of the unit's targets judged on track, when the indicators feature provides
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from qcity.kit.dates import CHINA
 from qcity.models import Assignment, Escalation, ProgressReport, ReportingPeriod, Task
+from qcity.tasks.queries import owed_expr
 
 
 def _cn_date(moment: datetime | None) -> date | None:
@@ -54,7 +55,7 @@ def cycle_metrics(
         .outerjoin(ProgressReport, and_(ProgressReport.assignment_id == Assignment.id,
                                         ProgressReport.period_id == ReportingPeriod.id))
         .where(Assignment.unit_id.in_(unit_ids), Task.is_archived.is_(False),
-               ReportingPeriod.due_on >= start, ReportingPeriod.due_on <= cutoff)
+               ReportingPeriod.due_on >= start, ReportingPeriod.due_on <= cutoff, owed_expr(session))
         .order_by(ReportingPeriod.due_on, Task.seq, Assignment.id)
     )  # fmt: skip
     for aid, task_id, unit_id, no, title, label, due_on, rid, state, first_at, returns in rows:

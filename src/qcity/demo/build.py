@@ -12,7 +12,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from qcity.audit import service as audit
 from qcity.demo import activity, extras
 from qcity.demo.catalog import DEFAULT_SEED, FLAGSHIP, GIVEN, PASSWORD, REGIONS, SURNAMES, DemoRegion
 from qcity.extract import extract_plan
-from qcity.kit.dates import add_months, today_cn
+from qcity.kit.dates import CHINA, add_months, today_cn
 from qcity.models import Assignment, Plan, Region, ReportingPeriod, Task, Unit, User
 from qcity.org import service as org
 from qcity.plans import service as plans
@@ -194,6 +195,7 @@ def _live_window(session: Session, office: Actor, plan: Plan, rng: random.Random
     ):
         session.add(ReportingPeriod(plan_id=plan.id, label=span.label, starts_on=span.starts_on,
                                     ends_on=span.ends_on, due_on=span.due_on))  # fmt: skip
+    tracked_since = datetime.combine(plan.start_date, time_of_day.min, tzinfo=CHINA)
     tasks = list(plan.tasks)
     n = len(tasks)
     # Fixed shares (at least one or two each), so every region has work due this week and some overdue.
@@ -214,6 +216,7 @@ def _live_window(session: Session, office: Actor, plan: Plan, rng: random.Random
         task.due_date = due
         for a in task.assignments:
             a.due_date = due
+            a.created_at = tracked_since  # assigned when the window opened: every demo period is owed
     session.flush()
     audit.record(session, office.user, "plan.update", "plan", plan.id, before=before,
                  after=audit.snapshot(plan, ["start_date", "end_date"]) | {"demo": "reporting window set to now"},

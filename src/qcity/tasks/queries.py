@@ -387,15 +387,26 @@ def _due_periods(session: Session, actor: Actor, today: date) -> list[ReportingP
     return list(session.scalars(stmt))
 
 
-def _on_time_expr(session: Session) -> Any:
-    """A report is on time when first submitted before the end of its due day, China time (UTC+8, no daylight
-    saving). Needs ReportingPeriod joined on the report's period; one expression instead of a CASE over every
-    period's cut-off, which cost a comparison per period for each report (bench/pages.py)."""
+def period_deadline(session: Session) -> Any:
+    """The end of a period's due day, China time (UTC+8, no daylight saving), as a UTC moment.
+
+    Needs ReportingPeriod joined; one expression instead of a CASE over every period's cut-off, which cost a
+    comparison per period for each report (bench/pages.py)."""
     if session.get_bind().dialect.name == "postgresql":
-        deadline = func.timezone("Asia/Shanghai", cast(ReportingPeriod.due_on + 1, DateTime()))
-    else:  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: midnight after the due day, China time, is 16:00 UTC
-        deadline = func.datetime(ReportingPeriod.due_on, "+16 hours")
-    return ProgressReport.first_submitted_at < deadline
+        return func.timezone("Asia/Shanghai", cast(ReportingPeriod.due_on + 1, DateTime()))
+    # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: midnight after the due day, China time, is 16:00 UTC
+    return func.datetime(ReportingPeriod.due_on, "+16 hours")
+
+
+def _on_time_expr(session: Session) -> Any:
+    """A report is on time when first submitted before the end of its period's due day."""
+    return ProgressReport.first_submitted_at < period_deadline(session)
+
+
+def owed_expr(session: Session) -> Any:
+    """An assignment owes a report for a period only if it existed before the period fell due: a plan imported
+    in November does not make its units late for the first three quarters (Assignment joined)."""
+    return Assignment.created_at < period_deadline(session)
 
 
 def on_time_by_unit(session: Session, actor: Actor, today: date) -> list[dict[str, Any]]:
@@ -410,7 +421,7 @@ def on_time_by_unit(session: Session, actor: Actor, today: date) -> list[dict[st
             scoped(select(Assignment.unit_id, func.count()), Assignment, actor)
             .join(Task, Task.id == Assignment.task_id)
             .join(ReportingPeriod, ReportingPeriod.plan_id == Task.plan_id)
-            .where(ReportingPeriod.due_on < today, Task.is_archived.is_(False))
+            .where(ReportingPeriod.due_on < today, Task.is_archived.is_(False), owed_expr(session))
             .group_by(Assignment.unit_id)
         ).all()
     )
@@ -422,7 +433,8 @@ def on_time_by_unit(session: Session, actor: Actor, today: date) -> list[dict[st
                    ProgressReport, actor)
             .join(Assignment, Assignment.id == ProgressReport.assignment_id)
             .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
-            .where(ReportingPeriod.due_on < today, ProgressReport.first_submitted_at.is_not(None))
+            .where(ReportingPeriod.due_on < today, ProgressReport.first_submitted_at.is_not(None),
+                   owed_expr(session))
             .group_by(Assignment.unit_id)
         )
     }  # fmt: skip
