@@ -40,3 +40,14 @@ def test_query_path_and_cookie_with_nul_are_refused(app, world) -> None:  # type
 def test_form_field_with_nul_is_refused(app, world) -> None:  # type: ignore[no-untyped-def]
     r = login(app, None).post("/login", data={"username": "admin\x00", "password": PASSWORD})
     assert r.status_code == 422 and "username" in r.text and "空字符" in r.text
+
+
+def test_every_api_upload_stops_at_the_size_limit(app, world) -> None:  # type: ignore[no-untyped-def]
+    app.state.settings = app.state.settings.model_copy(update={"max_upload_mb": 1})
+    c = login(app, "admin")
+    big = b"a" * (1024 * 1024 + 1)
+    for url in ("/api/v1/plans/parse", "/api/v1/indicators/import"):
+        r = c.post(url, files={"file": ("big.csv", big, "text/csv")})
+        assert r.status_code == 422 and r.json()["field"] == "file" and "1MB" in r.json()["message"], url
+        r = c.post(url, files={"file": ("empty.csv", b"", "text/csv")})
+        assert r.status_code == 422 and "空" in r.json()["message"], url

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, UploadFile
+from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from qcity.kit.dates import today_cn
 from qcity.kit.errors import Forbidden, Unauthenticated
 from qcity.models import Indicator, IndicatorValue
 from qcity.web.deps import CurrentActor, DbSession, require
+from qcity.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,8 +111,10 @@ def sync(body: SyncIn, db: DbSession, actor: Actor = Depends(require("indicator.
 
 
 @router.post("/import", response_model=ImportOut)
-def import_values(file: UploadFile, db: DbSession, actor: Actor = Depends(may_import)) -> Response:
-    outcome = service.import_file(db, actor, file.file.read(), file.filename or "")
+def import_values(
+    file: UploadFile, request: Request, db: DbSession, actor: Actor = Depends(may_import)
+) -> Response:
+    outcome = service.import_file(db, actor, read_upload(request, file), file.filename or "")
     body = ImportOut(ok=outcome.ok, written=outcome.written, errors=[errors_out(e) for e in outcome.errors])
     return JSONResponse(body.model_dump(), status_code=200 if outcome.ok else 422)
 

@@ -23,6 +23,7 @@ from qcity.kit.errors import DomainError, ValidationError
 from qcity.models import IndicatorValue, Region, Unit
 from qcity.web.deps import DbSession, require
 from qcity.web.templating import render
+from qcity.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -125,13 +126,8 @@ def import_upload(
 ) -> Response:  # fmt: skip
     ctx: dict[str, Any] = _common() | {"outcome": None, "filename": file.filename if file else ""}
     try:
-        if file is None or not file.filename:
-            raise ValidationError("请选择要上传的.xlsx或.csv文件", "file", plain="no file")
-        limit = request.app.state.settings.max_upload_mb * 1024 * 1024
-        data = file.file.read(limit + 1)
-        if len(data) > limit:
-            raise ValidationError(f"文件超过{limit // 1024 // 1024}MB上限", "file", plain="file too large")
-        outcome = service.import_file(db, actor, data, file.filename)
+        data = read_upload(request, file, ".xlsx或.csv文件")
+        outcome = service.import_file(db, actor, data, (file.filename if file else "") or "")
     except DomainError as err:
         db.rollback()
         return render(request, "indicators/import.html", ctx | {"error": err}, status_code=err.status)

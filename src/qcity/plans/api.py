@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Depends, UploadFile
+from fastapi import APIRouter, Depends, Request, UploadFile
 from sqlalchemy import func, select
 
 from qcity.accounts.actor import Actor
@@ -22,6 +22,7 @@ from qcity.plans.schemas import (
     TargetOut,
 )
 from qcity.web.deps import DbSession, require
+from qcity.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 
@@ -51,9 +52,10 @@ def get_plan(plan_id: int, db: DbSession, actor: Actor = Depends(require("public
 
 
 @router.post("/plans/parse")
-def parse_plan(file: UploadFile, actor: Actor = Depends(require("plan.import"))) -> dict[str, Any]:
-    data = file.file.read()
-    return parse_upload(data, file.filename or "plan.txt").to_json()
+def parse_plan(
+    file: UploadFile, request: Request, actor: Actor = Depends(require("plan.import"))
+) -> dict[str, Any]:
+    return parse_upload(read_upload(request, file, "方案文件"), file.filename or "plan.txt").to_json()
 
 
 @router.post("/plans/import/preview", response_model=PreviewOut)

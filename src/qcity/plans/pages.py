@@ -34,6 +34,7 @@ from qcity.tasks import queries
 from qcity.tasks.lights import LIGHT_NAMES, roll_up
 from qcity.web.deps import DbSession, require
 from qcity.web.templating import render
+from qcity.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -220,13 +221,8 @@ def import_upload(
 
     settings: Settings = request.app.state.settings
     try:
-        if file is None or not file.filename:
-            raise ValidationError("请选择要上传的方案文件", "file")
-        data = file.file.read(settings.max_upload_mb * 1024 * 1024 + 1)
-        if not data:
-            raise ValidationError("上传的文件是空的", "file")
-        if len(data) > settings.max_upload_mb * 1024 * 1024:
-            raise ValidationError(f"方案文件超过{settings.max_upload_mb}MB", "file")
+        data = read_upload(request, file, "方案文件")
+        assert file is not None and file.filename  # read_upload refused anything else
         try:
             doc = read_document(data, filename=file.filename)
             parsed = extract_plan(doc)
