@@ -177,6 +177,12 @@ def test_approving_locks_and_unlocking_needs_a_reason_both_audited(
     (row,) = values(engine)
     r = admin.get("/indicators/review")
     assert f'id="value-{row.id}"' in r.text
+    # A stale version (someone changed the value meanwhile) keeps the office on its queue, with the reason.
+    r = admin.post(
+        f"/indicators/values/{row.id}/approve", data={"version": str(row.version + 5), "back": "review"}
+    )
+    assert r.status_code == 409 and "审核指标数值" in r.text and text_of(r.text, "form-error")
+    assert values(engine)[0].state == "entered"
     r = admin.post(f"/indicators/values/{row.id}/approve", data={"version": str(row.version), "back": "review"},
                    follow_redirects=False)  # fmt: skip
     assert (r.status_code, r.headers["location"]) == (303, "/indicators/review?done=approved")

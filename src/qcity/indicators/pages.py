@@ -108,8 +108,14 @@ def overview_export_page(
 def review_page(
     request: Request, db: DbSession, done: str = "", actor: Actor = Depends(require("indicator.manage"))
 ) -> Response:
-    ctx = _common() | {"values": queries.pending_values(db, actor), "done": DONE.get(done, "")}
-    return render(request, "indicators/review.html", ctx)
+    return _review(request, db, actor, done=DONE.get(done, ""))
+
+
+def _review(
+    request: Request, db: DbSession, actor: Actor, *, done: str = "", error: DomainError | None = None
+) -> Response:
+    ctx = _common() | {"values": queries.pending_values(db, actor), "done": done, "error": error}
+    return render(request, "indicators/review.html", ctx, status_code=error.status if error else 200)
 
 
 # --- import -----------------------------------------------------------------------------------------------
@@ -279,6 +285,9 @@ def approve_page(
     try:
         service.approve_value(db, actor, value_id, int(version) if version.isdigit() else None)
     except DomainError as err:
+        if back == "review":  # stay on the queue the office was working through
+            db.rollback()
+            return _review(request, db, actor, error=err)
         return _fail(request, db, actor, row.indicator_id, err, {}, row.region_id)
     return _back(row, "approved", back)
 
