@@ -22,13 +22,33 @@ from qcity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-OBJECT_NAMES = {"plan": "方案", "progress_report": "进展报告", "attachment": "附件", "escalation": "督办",
-                "unit": "单位", "user": "用户", "region": "地区", "task": "任务", "assignment": "任务分工"}  # fmt: skip
+OBJECT_NAMES = {
+    "plan": "方案", "progress_report": "进展报告", "attachment": "附件", "escalation": "督办", "unit": "单位",
+    "user": "用户", "region": "地区", "task": "任务", "assignment": "任务分工", "indicator": "指标",
+    "indicator_target": "指标目标", "indicator_value": "指标数值", "indicator_import": "指标数值导入",
+    "assessment_scheme": "考核方案", "assessment_cycle": "考核周期", "unit_assessment": "单位考核",
+    "assessment_evidence": "考核佐证材料",
+}  # fmt: skip
+# Objects with a page of their own: the log links to it (the page still checks who may see it).
+OBJECT_LINKS = {
+    "plan": "/plans/{}", "task": "/tasks/{}", "indicator": "/indicators/{}", "assessment_scheme": "/assessment/schemes/{}",
+    "assessment_cycle": "/assessment/cycles/{}", "unit_assessment": "/assessment/units/{}",
+}  # fmt: skip
 ACTION_NAMES = {
-    "plan.import": "导入方案", "plan.revise": "修订方案", "report.create": "新建报告", "report.update": "修改报告",
-    "report.submit": "提交报告", "report.accept": "通过报告", "report.return": "退回报告", "attachment.add": "上传附件",
-    "escalation.issue": "发出督办", "escalation.acknowledge": "签收督办", "unit.create": "新建单位",
-    "unit.alias": "添加单位别名", "user.create": "新建用户", "user.lock": "锁定账户", "region.create": "新建地区",
+    "plan.import": "导入方案", "plan.revise": "修订方案", "plan.update": "修改方案", "report.create": "新建报告",
+    "report.update": "修改报告", "report.submit": "提交报告", "report.accept": "通过报告", "report.return": "退回报告",
+    "attachment.add": "上传附件", "escalation.issue": "发出督办", "escalation.acknowledge": "签收督办",
+    "unit.create": "新建单位", "unit.alias": "添加单位别名", "user.create": "新建用户", "user.lock": "锁定账户",
+    "region.create": "新建地区", "indicator.create": "新建指标", "indicator.update": "修改指标",
+    "indicator.responsibility": "指定指标责任单位", "indicator_target.create": "新建指标目标",
+    "indicator_target.update": "修改指标目标", "indicator_value.enter": "填报指标数值",
+    "indicator_value.update": "修改指标数值", "indicator_value.import": "导入指标数值",
+    "indicator_value.approve": "审核指标数值", "indicator_value.unlock": "解锁指标数值",
+    "assessment_scheme.create": "导入考核方案", "assessment_cycle.open": "开启考核",
+    "assessment_cycle.start_verification": "结束自评、开始核定", "assessment_cycle.publish": "公布考核结果",
+    "assessment_cycle.close": "归档考核", "assessment_cycle.reopen": "退回自评",
+    "assessment_cycle.recompute": "重新计算考核", "assessment_evidence.add": "上传考核佐证",
+    "unit_assessment.save_self": "保存自评", "unit_assessment.submit": "提交自评", "unit_assessment.verify": "核定得分",
 }  # fmt: skip
 EXPORT_LIMIT = 100_000
 
@@ -65,7 +85,8 @@ def audit_page(
     ctx = {
         "actor": actor, "page": result, "q": request.query_params, "today": today_cn(),
         "object_types": object_types, "actions": actions,
-        "object_names": OBJECT_NAMES, "action_names": ACTION_NAMES, "export_query": request.url.query,
+        "object_names": OBJECT_NAMES, "object_links": OBJECT_LINKS, "action_names": ACTION_NAMES,
+        "export_query": request.url.query,
     }  # fmt: skip
     return render(request, "audit/log.html", ctx)
 
