@@ -252,6 +252,7 @@ def tasks_from_table(block: Block) -> list[tuple[Task, int, int]]:
     header_row, roles = found
     starts = block.row_starts()
     out: list[tuple[Task, int, int]] = []
+    contents: list[dict[str, None]] = []  # each task's distinct content cells, in order (a set would lose it)
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         if row == rows[header_row] or len(set(c for c in row if c)) <= 1:
@@ -261,9 +262,14 @@ def tasks_from_table(block: Block) -> list[tuple[Task, int, int]]:
             continue
         previous = out[-1][0] if out else None
         if previous and previous.title == task.title and previous.no == task.no:
-            _merge(previous, task)
+            _merge(previous, task)  # a task continued over several rows (one per measure or unit)
+            contents[-1].setdefault(task.content)
             continue
         out.append((task, r, roles.get("content", roles.get("title", 0))))
+        contents.append({task.content: None})
+    for (task, _, _), parts in zip(out, contents, strict=True):
+        # Joined once at the end: joining per row made a task continued over thousands of rows quadratic.
+        task.content = "\n".join(p for p in parts if p).strip()
     return out
 
 
@@ -344,8 +350,7 @@ def _row_task(
 
 
 def _merge(into: Task, extra: Task) -> None:
-    if extra.content and extra.content not in into.content:
-        into.content = f"{into.content}\n{extra.content}".strip()
+    """Units and deadline of a continuation row (tasks_from_table joins the content)."""
     for attr in ("units", "lead", "participants"):
         values = getattr(into, attr)
         values.extend(u for u in getattr(extra, attr) if u not in values)
