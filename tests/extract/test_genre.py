@@ -173,3 +173,31 @@ def test_units_canonical_names_and_groups() -> None:
     assert not is_unit_group("县市场监管局")
     resp = parse_responsibility("质量、计量、标准化联席会议成员单位")
     assert resp.units == ["质量、计量、标准化联席会议成员单位"]
+
+
+FULL_WIDTH_PLAN = """\
+青溪县质量强县建设实施方案
+二、重点任务
+（一）推进标准化建设。支持企业参与制修订国家标准。（县市场监管局牵头，县经信局、县科技局配合，2024年底前完成）
+（二）营造质量文化氛围。开展质量月活动。（县委宣传部牵头；县教育局、团县委等单位配合；长期坚持）
+（三）提升工程质量。由县住建局牵头，县交通运输局、县水利局配合。
+（四）加强产品可靠性设计。
+县市场监管局、县工信局、县科技局负责落实。
+（五）加强计量基础。县市场监管局负责。
+6.提升服务质量。县商务局牵头，县文旅局配合。
+"""
+
+
+def test_full_width_punctuation_and_closing_sentences() -> None:
+    """Real plans use "，" and "；": they separate roles exactly as "," and ";" do."""
+    tasks = parse_text(FULL_WIDTH_PLAN).tasks
+    got = [(t.title, t.units, t.lead, t.deadline) for t in tasks]
+    assert got == [
+        ("推进标准化建设", ["县市场监管局", "县经信局", "县科技局"], ["县市场监管局"], "2024年底前完成"),
+        ("营造质量文化氛围", ["县委宣传部", "县教育局", "团县委"], ["县委宣传部"], "长期坚持"),
+        ("提升工程质量", ["县住建局", "县交通运输局", "县水利局"], ["县住建局"], None),
+        ("加强产品可靠性设计", ["县市场监管局", "县工信局", "县科技局"], [], None),
+        ("加强计量基础", ["县市场监管局"], [], None),
+        ("提升服务质量", ["县商务局", "县文旅局"], ["县商务局"], None),
+    ]
+    assert tasks[1].participants == ["县教育局", "团县委"]

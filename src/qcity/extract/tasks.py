@@ -1,7 +1,9 @@
 """Tasks: numbered work items that carry responsibility, from running text or from a 任务分解表.
 
 Running text names responsibility in a trailing parenthesis ("(责任单位:…)", "(…等单位按职责分工负责)",
-"(县市场监管局)"), in a labelled line ("牵头单位:…;配合单位:…") or as "X牵头,Y配合".
+"(县市场监管局)"), in a labelled line ("牵头单位:…;配合单位:…"), as "X牵头,Y配合", or as a closing sentence
+"A、B负责落实。" (on the item's line or the next). All matching is on the normalised text (half-width
+punctuation, simplified characters), so "，" and "," read alike.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ DUTY_WORDS = re.compile(r"职责|负责|牵头|配合|责任单位|责任部门|
 DEADLINE_LABEL = re.compile(r"(完成时限|完成时间|时间节点|完成期限|时限要求|时限)\s*[::]\s*")
 LEAD_ROLE = re.compile(r"(.{2,40}?)(牵头(负责)?)[,,;;]")
 DEADLINE_END = re.compile(r"[;;。)]")
+# An unlabelled deadline closing a responsibility: "(县市场监管局牵头,县经信局配合,2024年底前完成)".
+DEADLINE_PHRASE = re.compile(
+    r"(20\d{2}|二[〇○零]\S{2})年(\d{1,2}月)?(\d{1,2}日)?(年?底|上半年|下半年|内)?(前|以前|之前)?"
+    r"(完成|启动|建成|实现|取得\S*)?|长期(坚持|推进|开展)?|持续(推进|开展|实施)|每年|逐年(推进)?|常态化(推进|开展)?"
+)
+SENTENCE_DUTY = re.compile(r"(负责|负责落实|负责实施|按职责分工负责|分工负责)$")
 
 
 @dataclass(slots=True)
@@ -77,14 +85,30 @@ def find_duty(text: str, norm: str) -> Duty | None:
         resp = _responsibility(text[start:], norm[start:])
         if resp.units:
             return Duty(resp, start, len(text))
+    sentence = _closing_sentence_duty(text, norm)
+    if sentence:
+        return sentence
     match = LEAD_ROLE.search(norm) if "牵头" in norm else None
-    if match and looks_like_unit(match.group(1).split("由")[-1]):
-        start = match.start(1) + (match.group(1).rfind("由") + 1)
+    if match and looks_like_unit(re.split("[由。:]", match.group(1))[-1]):
+        start = match.start(1) + max(match.group(1).rfind(c) for c in "由。:") + 1
         rest = text[start:].rstrip("。")
         resp = _responsibility(rest, norm[start : start + len(rest)])
         if resp.units and resp.lead:
             return Duty(resp, start, len(text))
     return None
+
+
+def _closing_sentence_duty(text: str, norm: str) -> Duty | None:
+    """'省质监局、科技厅负责落实。' as the paragraph's last sentence (or the whole paragraph)."""
+    body = norm.rstrip("。. ")
+    if not SENTENCE_DUTY.search(body):
+        return None
+    start = body.rfind("。") + 1
+    inner, inner_norm = text[start : len(body)], body[start:]
+    if not _all_units(inner, inner_norm):
+        return None
+    resp = _responsibility(inner, inner_norm)
+    return Duty(resp, start, len(text)) if resp.units else None
 
 
 def _all_units(inner: str, inner_norm: str) -> bool:
@@ -106,6 +130,11 @@ def _responsibility(text: str, norm: str | None = None) -> Responsibility:
         rest = text[match.end() :]
         deadline = DEADLINE_END.split(rest)[0].strip() or None
         text, norm = text[: match.start()], norm[: match.start()]
+    else:
+        cut = max(norm.rfind(","), norm.rfind(";"))
+        if cut > 0 and DEADLINE_PHRASE.fullmatch(norm[cut + 1 :].strip().rstrip("。")):
+            deadline = text[cut + 1 :].strip().rstrip("。")
+            text, norm = text[:cut], norm[:cut]
     resp = parse_responsibility(text, norm)
     resp.deadline = deadline
     return resp

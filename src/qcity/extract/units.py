@@ -246,7 +246,7 @@ def parse_responsibility(text: str, norm: str | None = None) -> Responsibility:
             _add(result, split_unit_list(prefix, prefix_norm), "")
     else:
         start = 0
-        for stop in [m.start() for m in SEGMENT_STOP.finditer(text)] + [len(text)]:
+        for stop in [m.start() for m in SEGMENT_STOP.finditer(norm)] + [len(norm)]:
             seg_norm = norm[start:stop].strip()
             role = ""
             end = stop
