@@ -201,3 +201,26 @@ def test_full_width_punctuation_and_closing_sentences() -> None:
         ("提升服务质量", ["县商务局", "县文旅局"], ["县商务局"], None),
     ]
     assert tasks[1].participants == ["县教育局", "团县委"]
+
+
+@pytest.mark.parametrize(
+    ("signature", "date"),
+    [
+        ("二〇二三年九月十五日", "2023-09-15"),
+        ("二○一一年六月二十八日", "2011-06-28"),
+        ("二零二四年十二月三十一日", "2024-12-31"),
+    ],
+)
+def test_signature_dates_in_chinese_numerals(signature: str, date: str) -> None:
+    text = f"青溪縣質量強縣建設實施方案\n一、重点任务\n（一）推进标准化。（县市场监管局负责）\n青溪縣人民政府\n{signature}\n"
+    plan = parse_text(text)
+    assert (plan.date, plan.issuer, plan.region, plan.level) == (date, "青溪縣人民政府", "青溪縣", "county")
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [("银川市推进质量强市工作实施方案", "银川市"), ("石柱县质量强县建设实施方案", "石柱县"),
+     ("中共河南省委 河南省人民政府关于加快推进质量强省建设的实施意见", "河南省")],
+)  # fmt: skip
+def test_region_from_a_title_stops_at_the_place(title: str, region: str) -> None:
+    assert parse_text(f"{title}\n一、重点任务\n（一）推进标准化。（市场监管局负责）\n").region == region
