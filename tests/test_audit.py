@@ -88,3 +88,26 @@ def test_every_recorded_action_and_object_has_a_chinese_name() -> None:
     actions |= {"unit_assessment.submit", "unit_assessment.save_self"}  # chosen by a flag at one call
     assert sorted(actions - set(ACTION_NAMES)) == []
     assert sorted({o for _, o in recorded} - set(OBJECT_NAMES)) == []
+
+
+def test_the_log_page_shows_chinese_changes_and_links(personas, world) -> None:  # type: ignore[no-untyped-def]
+    personas["liaison_a"].put(
+        f"/api/v1/assignments/{world.assignment_a}/reports/{world.period_id}",
+        json={"text": "召开推进会", "percent": 5},
+    )
+    page = personas["admin"].get("/audit").text
+    assert "召开推进会" in page and "\\u53ec" not in page  # readable, not \u escapes
+    assert "新建报告" in page and f'href="/plans/{world.plan_id}"' in page
+
+
+def test_every_link_an_anonymous_visitor_sees_works(app) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    html = client.get("/login").text
+    links = {h for h in re.findall(r'href="(/[^"]*)"', html) if not h.startswith("/static/")}
+    assert links
+    for href in links:
+        assert client.get(href).status_code < 400, href

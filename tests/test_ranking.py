@@ -59,3 +59,18 @@ def test_a_report_first_submitted_the_day_after_the_due_day_is_late(session: Ses
     _submit(session, world, periods[0], periods[0].due_on + timedelta(days=1))
     row = _row(on_time_by_unit(session, _actor(session, "admin"), periods[1].due_on), world.unit_a)
     assert (row["expected"], row["submitted"], row["on_time"]) == (1, 1, 0)
+
+
+def test_light_counts_add_up_to_the_plans_tasks(session: Session, world: World) -> None:
+    """A task no unit holds yet (its units unresolved) still counts: green, as the task table shows it."""
+    from qcity.models import Task
+    from qcity.tasks.queries import task_light_counts, task_table
+
+    session.add(Task(plan_id=world.plan_id, seq=3, no="3", title="尚未分工的任务"))
+    session.flush()
+    office = _actor(session, "admin")
+    today = date(2024, 3, 1)
+    counts = task_light_counts(session, office, today, plan_id=world.plan_id)
+    assert sum(counts.values()) == 3
+    green = task_table(session, office, world.plan_id, today=today, light_name="green")
+    assert counts["green"] == green.total

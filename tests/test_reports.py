@@ -132,3 +132,53 @@ def test_attachment_rules(personas, world) -> None:  # type: ignore[no-untyped-d
         f"/api/v1/reports/{rid}/attachments", files={"file": ("x.txt", b"x", "text/plain")}
     )
     assert r.status_code == 404
+
+
+def test_long_notes_are_refused_never_cut(personas, world, engine) -> None:  # type: ignore[no-untyped-def]
+    """A return reason, a 督办 reason or a reply over 2,000 characters: an error naming the field, nothing saved."""
+    from sqlalchemy import func, select
+
+    from qcity.db.engine import make_session_factory
+    from qcity.models import Escalation, ProgressReport
+
+    a, admin = personas["liaison_a"], personas["admin"]
+    rid = _draft(a, world).json()["id"]
+    a.post(f"/api/v1/reports/{rid}/submit", json={})
+    long = "情" * 2001
+    r = admin.post("/review", data={"return_one": str(rid), f"reason_{rid}": long})
+    assert r.status_code == 422 and "退回原因不能超过2000字" in r.text
+    r = admin.post(f"/assignments/{world.assignment_a}/escalate", data={"reason": long})
+    assert r.status_code == 422 and "督办事由不能超过2000字" in r.text
+    esc = admin.post(
+        f"/api/v1/assignments/{world.assignment_a}/escalations", json={"reason": "请加快"}
+    ).json()
+    r = a.post(f"/escalations/{esc['id']}/acknowledge", data={"response": long})
+    assert r.status_code == 422 and "签收回复不能超过2000字" in r.text and long in r.text  # the reply is kept
+    with make_session_factory(engine)() as s:
+        assert s.scalar(select(ProgressReport.state).where(ProgressReport.id == rid)) == "submitted"
+        assert s.scalar(select(func.count()).select_from(Escalation)) == 1
+        assert s.scalar(select(Escalation.acknowledged_at)) is None
+
+
+def test_escalation_reply_date_must_exist_and_not_be_past(personas, world) -> None:  # type: ignore[no-untyped-def]
+    admin = personas["admin"]
+    url = f"/assignments/{world.assignment_a}/escalate"
+    r = admin.post(url, data={"reason": "请加快", "respond_by": "2026-02-30"})
+    assert r.status_code == 422 and "日期2026-02-30不存在" in r.text
+    r = admin.post(url, data={"reason": "请加快", "respond_by": "2020-01-01"})
+    assert r.status_code == 422 and "回复期限不能早于今天" in r.text
+
+
+def test_attachments_are_documents_images_or_archives(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a = personas["liaison_a"]
+    rid = _draft(a, world).json()["id"]
+    for name in ("virus.exe", "evil.html", "x.svg", "noextension"):
+        r = a.post(
+            f"/api/v1/reports/{rid}/attachments", files={"file": (name, b"MZ", "application/octet-stream")}
+        )
+        assert r.status_code == 422 and r.json()["field"] == "file" and "类型" in r.json()["message"], name
+    for name in ("纪要.PDF", "照片.jpg", "台账.xlsx", "公文.ofd"):
+        r = a.post(
+            f"/api/v1/reports/{rid}/attachments", files={"file": (name, b"data", "application/octet-stream")}
+        )
+        assert r.status_code == 201, name

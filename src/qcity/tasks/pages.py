@@ -90,8 +90,16 @@ def acknowledge(
     escalation_id: int, request: Request, db: DbSession, response: str = Form(""),
     actor: Actor = Depends(require("escalation.ack")),
 ) -> Response:  # fmt: skip
-    esc = service.acknowledge_escalation(db, actor, escalation_id, response)
-    return RedirectResponse(f"/tasks/{esc.assignment.task_id}?done=acknowledged", status_code=303)
+    esc = service.get_escalation(db, actor, escalation_id)
+    task_id, assignment_id = esc.assignment.task_id, esc.assignment_id
+    try:
+        service.acknowledge_escalation(db, actor, escalation_id, response)
+    except DomainError as err:
+        db.rollback()
+        ctx = _task_context(db, actor, task_id) | {"error": err, "error_assignment": assignment_id,
+                                                   "form": {"response": response}}  # fmt: skip
+        return render(request, "tasks/task.html", ctx, status_code=err.status)
+    return RedirectResponse(f"/tasks/{task_id}?done=acknowledged", status_code=303)
 
 
 # --- my work ----------------------------------------------------------------------------------------------------

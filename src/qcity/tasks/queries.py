@@ -358,9 +358,19 @@ def task_table(
 def task_light_counts(
     session: Session, actor: Actor, today: date, plan_id: int | None = None
 ) -> dict[str, int]:
-    """Tasks by light: every open task in scope, by its worst assignment."""
+    """Tasks by light: every open task in scope, by its worst assignment; a task no unit holds yet counts as
+    green, as the 任务分解表 and the API show it, so the counts add up to the plan's tasks."""
     tf = task_facts(session, actor, today, plan_id=plan_id)
-    rows = session.execute(select(tf.c.rank, func.count()).group_by(tf.c.rank))
+    rank = func.coalesce(tf.c.rank, 2)
+    stmt = (
+        scoped(select(rank, func.count()).select_from(Task), Task, actor)
+        .outerjoin(tf, tf.c.task_id == Task.id)
+        .where(Task.is_archived.is_(False))
+        .group_by(rank)
+    )
+    if plan_id is not None:
+        stmt = stmt.where(Task.plan_id == plan_id)
+    rows = session.execute(stmt)
     counts = dict.fromkeys(LIGHT_ORDER, 0)
     for rank, n in rows:
         counts[LIGHT_ORDER[int(rank)]] += n

@@ -20,6 +20,7 @@ from qcity.accounts.actor import Actor
 from qcity.accounts.scope import scoped
 from qcity.audit import service as audit
 from qcity.db.base import utcnow
+from qcity.kit.dates import today_cn
 from qcity.kit.errors import Conflict, Forbidden, NotFound, StateError, ValidationError
 from qcity.models import Assignment, Attachment, Escalation, ProgressReport, ReportingPeriod, Task
 from qcity.models.task import WORK_STATUSES
@@ -60,6 +61,27 @@ def _require_own_unit(actor: Actor, assignment: Assignment) -> None:
     """Only the unit's own liaison writes its reports: the office reviews but never edits them."""
     if not actor.can("report.write") or assignment.unit_id not in actor.unit_ids:
         raise Forbidden("只有本单位联络员可以填写该单位的进展报告")
+
+
+MAX_NOTE = 2000  # a return reason, a 督办 reason or a reply: a paragraph, not a report
+# Evidence is documents, spreadsheets, scans and photos, or an archive of them; anything else (programs, web
+# pages) is refused, since the office will open these files on its own computers. .ofd: China's e-document format.
+ATTACHMENT_TYPES = frozenset([
+    ".pdf", ".ofd", ".doc", ".docx", ".wps", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".ods", ".csv", ".ppt", ".pptx",
+    ".dps", ".odp", ".txt", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".mp4", ".zip",
+    ".rar", ".7z",
+])  # fmt: skip
+
+
+def _note(text: str | None, field_name: str, label: str, *, required: bool) -> str:
+    """A short free text, stripped; refused (never cut) when too long."""
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError(f"{label}不能为空", field_name, plain=f"{field_name} is empty")
+    if len(text) > MAX_NOTE:
+        raise ValidationError(f"{label}不能超过{MAX_NOTE}字（现有{len(text)}字）", field_name,
+                              plain=f"{field_name} longer than {MAX_NOTE} characters")  # fmt: skip
+    return text
 
 
 def _check_fields(text: str, percent: object, work_status: str) -> int:
@@ -174,12 +196,10 @@ def accept_report(
 def return_report(
     session: Session, actor: Actor, report_id: int, reason: str, version: int | None = None
 ) -> ProgressReport:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("退回时必须填写原因", "reason", plain="a reason is required to return a report")
+    reason = _note(reason, "reason", "退回原因", required=True)
     report = _review(session, actor, report_id, version)
     before = audit.snapshot(report, REPORT_FIELDS)
-    report.state, report.return_reason = "returned", reason[:2000]
+    report.state, report.return_reason = "returned", reason
     report.return_count += 1
     report.reviewed_at, report.reviewed_by_id = utcnow(), actor.user_id
     session.flush()
@@ -219,6 +239,12 @@ def add_attachment(
     name = _UNSAFE_NAME.sub("_", (filename or "").strip())[-200:]
     if not name:
         raise ValidationError("附件缺少文件名", "file", plain="attachment has no file name")
+    if Path(name).suffix.lower() not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            "附件类型不支持：请上传文档、表格、图片、PDF/OFD或压缩包",
+            "file",
+            plain=f"attachment type not allowed: {Path(name).suffix or 'no extension'}",
+        )
     if not data:
         raise ValidationError("附件是空文件", "file", plain="attachment is empty")
     if len(data) > max_bytes:
@@ -242,11 +268,11 @@ def issue_escalation(
     assignment = get_assignment(session, actor, assignment_id)
     if not actor.can("escalation.issue"):
         raise Forbidden("只有办公室可以发出督办")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("督办事由不能为空", "reason", plain="reason is empty")
+    reason = _note(reason, "reason", "督办事由", required=True)
     due = _date_or_none(respond_by, "respond_by")
-    esc = Escalation(assignment_id=assignment.id, reason=reason[:2000], respond_by=due,
+    if due is not None and due < today_cn():
+        raise ValidationError("回复期限不能早于今天", "respond_by", plain="respond_by is in the past")
+    esc = Escalation(assignment_id=assignment.id, reason=reason, respond_by=due,
                      issued_by_id=actor.user_id, issued_at=utcnow())  # fmt: skip
     session.add(esc)
     session.flush()
@@ -261,12 +287,13 @@ def _date_or_none(value: object, field_name: str) -> date | None:
         return None
     if isinstance(value, date):
         return value
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValidationError("日期格式应为YYYY-MM-DD", field_name, plain=f"{field_name}: use YYYY-MM-DD")
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(
-            "日期格式应为YYYY-MM-DD", field_name, plain=f"{field_name}: use YYYY-MM-DD"
-        ) from None
+        raise ValidationError(f"日期{text}不存在", field_name, plain=f"{field_name}: no such date") from None
 
 
 def get_escalation(session: Session, actor: Actor, escalation_id: int) -> Escalation:
@@ -284,8 +311,9 @@ def acknowledge_escalation(
         raise Forbidden("只有被督办单位的联络员可以签收")
     if esc.acknowledged_at is not None:
         raise StateError("该督办已签收", "state", plain="already acknowledged")
+    reply = _note(response, "response", "签收回复", required=False)
     esc.acknowledged_at, esc.acknowledged_by_id = utcnow(), actor.user_id
-    esc.response = (response or "").strip()[:2000] or None
+    esc.response = reply or None
     session.flush()
     audit.record(session, actor.user, "escalation.acknowledge", "escalation", esc.id,
                  after={"response": esc.response}, region_id=_region_of(esc.assignment))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -59,6 +60,11 @@ def fmt_percent(value: float | int | None, digits: int = 0) -> str:
     return f"{value:.{digits}f}%"
 
 
+def fmt_json(value: Any) -> str:
+    """JSON as people can read it: Chinese characters as themselves, not \\u escapes (autoescape still applies)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def url_with(request: Request, **changes: Any) -> str:
     """The current URL with some query parameters changed (None or "" removes one): paging and sorting links."""
     params = {k: v for k, v in request.query_params.items() if k not in changes}
@@ -75,9 +81,8 @@ def render(request: Request, template: str, ctx: dict[str, Any], status_code: in
 
 def configure_templates(templates: Jinja2Templates, settings: Settings) -> Jinja2Templates:
     env = templates.env
-    env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, number=fmt_number, size=fmt_size, percent=fmt_percent
-    )
+    env.filters.update(date=fmt_date, datetime=fmt_datetime, number=fmt_number, size=fmt_size,
+                       percent=fmt_percent, json=fmt_json)  # fmt: skip
     env.globals.update(
         settings=settings,
         demo=settings.demo,
