@@ -287,7 +287,7 @@ class _Writer:
         label = period.label if period is not None else ""
         esc = tasks.issue_escalation(self.s, self.ctx.office, self.a.id,
                                      reason=reason.format(task=task, period=label, respond_by=_cn(respond_by)),
-                                     respond_by=respond_by)  # fmt: skip
+                                     respond_by=respond_by, issued_on=issued_day)  # fmt: skip
         esc.issued_at = _not_future(at(issued_day, rng), self.now)
         ack_day = issued_day + timedelta(days=rng.randint(1, 4))
         if ack_day < self.today and rng.random() < 0.65:

@@ -263,14 +263,16 @@ def add_attachment(
 
 
 def issue_escalation(
-    session: Session, actor: Actor, assignment_id: int, *, reason: str, respond_by: object = None
-) -> Escalation:
+    session: Session, actor: Actor, assignment_id: int, *, reason: str, respond_by: object = None,
+    issued_on: date | None = None,
+) -> Escalation:  # fmt: skip
+    """`issued_on`: the day of issue, today unless recording one issued earlier (the demo's history)."""
     assignment = get_assignment(session, actor, assignment_id)
     if not actor.can("escalation.issue"):
         raise Forbidden("只有办公室可以发出督办")
     reason = _note(reason, "reason", "督办事由", required=True)
     due = _date_or_none(respond_by, "respond_by")
-    if due is not None and due < today_cn():
+    if due is not None and due < (issued_on or today_cn()):
         raise ValidationError("回复期限不能早于今天", "respond_by", plain="respond_by is in the past")
     esc = Escalation(assignment_id=assignment.id, reason=reason, respond_by=due,
                      issued_by_id=actor.user_id, issued_at=utcnow())  # fmt: skip
