@@ -115,3 +115,19 @@ def test_bad_plan_json_is_rejected_with_the_field(personas, world) -> None:  # t
     assert r.status_code == 422 and r.json()["field"] == "tasks"
     r = admin.post("/api/v1/plans/import", json={"region_id": world.other_region_id, "plan": PLAN})
     assert r.status_code == 422 and r.json()["field"] == "region_id"  # another city's region
+    r = admin.post(
+        "/api/v1/plans/import", json={"region_id": world.region_id, "plan": {"title": "空", "tasks": []}}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "tasks"  # nothing to track: no empty plan is made
+
+
+def test_upload_that_is_no_plan_is_refused_in_chinese(personas, world) -> None:  # type: ignore[no-untyped-def]
+    admin = personas["admin"]
+    r = admin.post(
+        "/import", files={"file": ("x.exe", b"MZMZ this program cannot be run in DOS mode", "text/plain")}
+    )
+    assert r.status_code == 422 and "没有识别出任何任务或目标" in r.text
+    r = admin.post("/import", files={"file": ("plan.pdf", b"%PDF-1.4 broken", "application/pdf")})
+    assert r.status_code == 422 and "无法读取方案文件" in r.text
+    message = r.text.split("无法读取方案文件：", 1)[1].split("<", 1)[0]
+    assert message and not any("a" <= ch.lower() <= "z" for ch in message.replace("PDF", "")), message

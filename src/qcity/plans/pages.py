@@ -227,7 +227,10 @@ def import_upload(
             doc = read_document(data, filename=file.filename)
             parsed = extract_plan(doc)
         except PlanReadError as exc:
-            raise ValidationError(f"无法读取方案文件：{exc}", "file") from None
+            raise ValidationError(f"无法读取方案文件：{exc.chinese}", "file", plain=str(exc)) from None
+        if not parsed.tasks and not parsed.targets:
+            raise ValidationError("文件中没有识别出任何任务或目标，请确认上传的是方案原文", "file",
+                                  plain="no tasks or targets found")  # fmt: skip
     except DomainError as err:
         return render(request, "plans/import.html", {"actor": actor, "error": err}, status_code=err.status)
     plan_json = parsed.to_json()

@@ -20,5 +20,5 @@ def parse_upload(data: bytes, filename: str) -> ParsedPlan:
         return extract_plan(read_document(data, filename=filename))
     except PlanReadError as exc:
         raise ValidationError(
-            f"无法读取方案文件：{exc}", "file", plain=f"cannot read the plan: {exc}"
+            f"无法读取方案文件：{exc.chinese}", "file", plain=f"cannot read the plan: {exc}"
         ) from None

@@ -79,6 +79,10 @@ def _check_plan_json(data: Any) -> dict[str, Any]:
     targets = data.get("targets") or []
     if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
         raise ValidationError("目标列表格式无效", "targets", plain="targets must be a list of objects")
+    if not tasks and not targets:
+        raise ValidationError(
+            "方案中没有任何任务或目标，无法导入", "tasks", plain="the plan has no tasks or targets"
+        )
     for i, task in enumerate(tasks, 1):
         if not str(task.get("title") or task.get("content") or "").strip():
             raise ValidationError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class PlanReadError(Exception):
     """A document could not be read. `str(error)` is a one-line reason fit for a CLI or a web form."""
@@ -12,6 +14,11 @@ class PlanReadError(Exception):
         text = " ".join((message or self.reason).split())
         super().__init__(text)
         self.message = text
+
+    @property
+    def chinese(self) -> str:
+        """The reason without its English gloss, for the Chinese UI ('PDF 文件已损坏 (corrupt PDF: X)' → 'PDF 文件已损坏')."""
+        return re.sub(r"\s*\([^()]*\)$", "", self.message) or self.message
 
 
 class UnsupportedFormat(PlanReadError):

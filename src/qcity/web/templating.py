@@ -34,7 +34,7 @@ def fmt_number(value: float | int | None, unit: str | None = None) -> str:
 
 
 FIELD_NAMES = {
-    "text": "进展情况", "percent": "完成百分比", "work_status": "工作状态", "reason": "原因", "file": "附件",
+    "text": "进展情况", "percent": "完成百分比", "work_status": "工作状态", "reason": "原因", "file": "文件",
     "username": "用户名", "password": "密码", "role": "角色", "unit_ids": "所属单位", "name": "名称",
     "kind": "单位类型", "alias": "别名", "mapping": "单位对应", "title": "方案标题", "tasks": "任务",
     "targets": "目标", "region_id": "地区", "version": "版本", "state": "状态", "respond_by": "回复期限",
