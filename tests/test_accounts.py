@@ -81,3 +81,17 @@ def test_user_creation_validates(personas, world) -> None:  # type: ignore[no-un
     assert r.status_code == 422 and r.json()["field"] == "unit_ids"
     r = admin.post("/api/v1/users", json={"username": "admin", "password": "long-enough-1", "role": "leader"})
     assert r.status_code == 422 and r.json()["field"] == "username"
+    for bad in ("ADMIN", "a b<script>", "x", ""):  # ADMIN is admin: usernames ignore case
+        r = admin.post("/api/v1/users", json={"username": bad, "password": "long-enough-1", "role": "leader"})
+        assert r.status_code == 422 and r.json()["field"] == "username", bad
+    r = admin.post("/api/v1/users", json={"username": "x3", "password": " " * 12, "role": "leader"})
+    assert r.status_code == 422 and r.json()["field"] == "password"
+    r = admin.post(
+        "/api/v1/users", json={"username": "质监_张三", "password": "long-enough-1", "role": "leader"}
+    )
+    assert r.status_code == 201, r.text
+
+
+def test_sign_in_ignores_the_case_of_the_username(app, world) -> None:  # type: ignore[no-untyped-def]
+    r = login(app, None).post("/api/v1/auth/login", json={"username": " Admin ", "password": PASSWORD})
+    assert r.status_code == 200

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qcity.accounts.actor import Actor, anonymous
@@ -25,6 +27,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+USERNAME = re.compile(r"[\w.@-]{2,64}")  # \w includes 汉字: some offices sign in by name
+
+
 def create_user(
     session: Session,
     actor: Actor | None,
@@ -36,18 +41,17 @@ def create_user(
     region_id: int | None = None,
     unit_ids: list[int] | None = None,
 ) -> User:
-    username = (username or "").strip()
-    if not username or len(username) > 64:
-        raise ValidationError(
-            "用户名不能为空，且不超过64个字符", "username", plain="username is empty or too long"
-        )
+    username = (username or "").strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise ValidationError("用户名应为2至64个字母、数字、汉字或._@-", "username",
+                              plain="username: 2-64 letters, digits, CJK or ._@-")  # fmt: skip
     if role not in ROLE_NAMES:
         raise ValidationError(f"未知角色：{role}", "role", plain=f"unknown role {role!r}")
-    if len(password or "") < MIN_LENGTH:
+    if len((password or "").strip()) < MIN_LENGTH:
         raise ValidationError(
             f"密码至少{MIN_LENGTH}位", "password", plain=f"password must be at least {MIN_LENGTH} characters"
         )
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    if session.scalar(select(User.id).where(_same_name(username))) is not None:
         raise ValidationError("用户名已存在", "username", plain=f"user {username!r} already exists")
     if region_id is not None and session.get(Region, region_id) is None:
         raise ValidationError("地区不存在", "region_id", plain=f"no region with id {region_id}")
@@ -75,9 +79,14 @@ def create_user(
     return user
 
 
+def _same_name(username: str | None) -> Any:
+    """Usernames are case-insensitive: DEMO_LIAISON1 and demo_liaison1 are one account."""
+    return func.lower(User.username) == (username or "").strip().lower()
+
+
 def authenticate(session: Session, settings: Settings, username: str, password: str) -> User:
     """Check a password; count failures and lock the account after too many in a row."""
-    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    user = session.scalar(select(User).where(_same_name(username)))
     now = utcnow()
     if user is None or not user.is_active:
         verify_password(password or "", _DUMMY_HASH)  # same cost whether or not the user exists
@@ -154,7 +163,7 @@ def actor_for_user(session: Session, user: User, csrf_token: str | None = None) 
 
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+    user = session.scalar(select(User).where(_same_name(username)))
     if user is None:
         raise NotFound("用户不存在", "username")
     return user
