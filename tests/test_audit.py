@@ -111,3 +111,8 @@ def test_every_link_an_anonymous_visitor_sees_works(app) -> None:  # type: ignor
     assert links
     for href in links:
         assert client.get(href).status_code < 400, href
+
+
+def test_a_page_past_the_end_shows_the_last_page(personas, world) -> None:  # type: ignore[no-untyped-def]
+    page = personas["admin"].get("/audit", params={"page": 999}).text
+    assert "没有符合条件的记录" not in page and "第 999" not in page

@@ -97,6 +97,7 @@ def paginate(session: Session, stmt: Any, page: int, per_page: int) -> Page:
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = min(page, max(1, -(-total // per_page)))  # past the end: the last page, as paginate_rows does
     items = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, total, page, per_page)
 
