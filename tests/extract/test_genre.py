@@ -224,3 +224,37 @@ def test_signature_dates_in_chinese_numerals(signature: str, date: str) -> None:
 )  # fmt: skip
 def test_region_from_a_title_stops_at_the_place(title: str, region: str) -> None:
     assert parse_text(f"{title}\n一、重点任务\n（一）推进标准化。（市场监管局负责）\n").region == region
+
+
+def test_two_row_header_in_a_word_table() -> None:
+    """'责任单位' merged over '牵头单位 | 配合单位': a common 任务分解表 layout, read with both header rows."""
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    word.add_paragraph("临江市质量强市建设重点任务分解表")
+    rows = [
+        ["序号", "重点任务", "责任单位", "", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "实施质量强链行动", "市工信局", "市发改委、市科技局", "2026年12月"],
+        ["2", "开展专项整治", "市市场监管局", "市公安局、市商务局等有关部门", "持续推进"],
+        ["序号", "重点任务", "责任单位", "", "完成时限"],  # the header again, on the next page
+        ["", "", "牵头单位", "配合单位", ""],
+        ["3", "建设一站式服务站", "市市场监管局", "市工信局", "2025年底前"],
+    ]
+    table = word.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for top in (0, 4):
+        table.cell(top, 2).merge(table.cell(top, 3)).text = "责任单位"
+        for c in (0, 1, 4):
+            table.cell(top, c).merge(table.cell(top + 1, c))
+    buffer = io.BytesIO()
+    word.save(buffer)
+    tasks = extract_plan(read_document(buffer.getvalue(), filename="分解表.docx")).tasks
+    got = [(t.no, t.title, t.lead, t.participants, t.deadline) for t in tasks]
+    assert got == [
+        ("1", "实施质量强链行动", ["市工信局"], ["市发改委", "市科技局"], "2026年12月"),
+        ("2", "开展专项整治", ["市市场监管局"], ["市公安局", "市商务局"], "持续推进"),
+        ("3", "建设一站式服务站", ["市市场监管局"], ["市工信局"], "2025年底前"),
+    ]

@@ -15,7 +15,9 @@ NOTICE = re.compile(r"关于印发|的通知$|^通知$|转发")
 YEAR_RANGE_LINE = re.compile(r"^\(\s*(19|20)\d\d\s*[-—~至]\s*(19|20)\d\d\s*年?\s*\)$")
 DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # Signature dates are often in Chinese numerals: 二〇二三年九月十五日 (〇, ○ and 零 all occur as zero).
-CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,4})\s*日")
+CN_DATE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,4})\s*日"
+)
 CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 ISO_DATE = re.compile(
     r"(成文日期|发文日期|印发日期|发布日期|发布时间|日期)[^0-9]{0,6}((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})"

@@ -265,11 +265,27 @@ def header_roles(row: list[str]) -> dict[str, int]:
 
 
 def find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
+    """(the last header row, column roles). A two-row header ('责任单位' over '牵头单位 | 配合单位', merged
+    cells repeated) is read as one, each column named by both its rows."""
     for r, row in enumerate(rows[:6]):
         roles = header_roles(row)
         if ("title" in roles or "content" in roles) and ("lead" in roles or "participants" in roles):
+            below = rows[r + 1] if r + 1 < len(rows) else []
+            if _sub_header(row, below):
+                return r + 1, header_roles([a if a == b else a + b for a, b in zip(row, below, strict=False)])
             return r, roles
     return None
+
+
+def _sub_header(row: list[str], below: list[str]) -> bool:
+    """Whether `below` continues the header: each cell differing from the one above is itself a header name."""
+    differing = [b for a, b in zip(row, below, strict=False) if b and b != a]
+    return bool(differing) and all(header_roles([cell]) for cell in differing)
+
+
+def _is_header_copy(row: list[str], rows: list[list[str]], header_row: int) -> bool:
+    """The header, or its first row, repeated on a later page."""
+    return row == rows[header_row] or (header_row > 0 and row == rows[header_row - 1])
 
 
 def tasks_from_table(block: Block) -> list[tuple[Task, int, int]]:
@@ -284,7 +300,7 @@ def tasks_from_table(block: Block) -> list[tuple[Task, int, int]]:
     contents: list[dict[str, None]] = []  # each task's distinct content cells, in order (a set would lose it)
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        if row == rows[header_row] or len(set(c for c in row if c)) <= 1:
+        if _is_header_copy(row, rows, header_row) or len(set(c for c in row if c)) <= 1:
             continue  # repeated header or a merged category row
         task = _row_task(block, r, row, roles, len(out) + 1, starts)
         if task is None:
@@ -316,7 +332,7 @@ def content_cells(block: Block) -> list[tuple[int, int]]:
     previous = None
     for r in range(header_row + 1, len(rows)):
         cell = rows[r][col] if col < len(rows[r]) else ""
-        if cell and cell != previous and rows[r] != rows[header_row]:
+        if cell and cell != previous and not _is_header_copy(rows[r], rows, header_row):
             out.append((r, col))
         previous = cell
     return out
