@@ -164,7 +164,7 @@ def tasks_from_text(paras: list[Para]) -> list[Task]:
                 if duty:
                     k += 1
                     tasks.append(_sub_task(para, p, duty, k, paras))
-    return _renumber(tasks)
+    return tasks
 
 
 def _task(para: Para, body: list[Para], duties: list[tuple[Para, Duty | None]], paras: list[Para]) -> Task:
@@ -226,14 +226,6 @@ def _sub_task(para: Para, p: Para, duty: Duty, k: int, paras: list[Para]) -> Tas
 
 def _section_title(para: Para, paras: list[Para]) -> str | None:
     return paras[para.parents[-1]].title if para.parents else None
-
-
-def _renumber(tasks: list[Task]) -> list[Task]:
-    """Printed numbers that repeat (1. in every chapter) are made unique by their outline path."""
-    nos = [t.no for t in tasks]
-    if len(set(nos)) == len(nos):
-        return tasks
-    return tasks
 
 
 # --- 任务分解表 ---------------------------------------------------------------------------------------------
