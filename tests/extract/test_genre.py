@@ -258,3 +258,11 @@ def test_two_row_header_in_a_word_table() -> None:
         ("2", "开展专项整治", ["市市场监管局"], ["市公安局", "市商务局"], "持续推进"),
         ("3", "建设一站式服务站", ["市市场监管局"], ["市工信局"], "2025年底前"),
     ]
+
+
+def test_a_baseline_year_before_a_later_goal_year_is_not_a_target() -> None:
+    plan = parse_text(
+        "某市质量强市实施方案\n一、主要目标\n2022年全市食品抽检合格率为97.2%，到2025年提高到98.5%以上。\n"
+    )
+    assert plan.horizon == [2025]
+    assert all(t.value != 97.2 for t in plan.targets)

@@ -54,7 +54,8 @@ def _horizon(paras: list[Para]) -> list[int]:
         found = years_in(para.norm)
         if para.goal and not any(w in para.norm for w in PAST_WORDS):
             lead = LEAD_YEAR.match(para.norm[para.body_start :] if para.style else para.norm)
-            if lead:
+            # "2022年…为97.2%,到2025年提高到98.5%": a bare leading year before a later "到…年" is the baseline.
+            if lead and not any(y > int(lead.group(2)) for y in found):
                 found.append(int(lead.group(2)))
         years.extend(y for y in found if 1990 <= y <= 2100)
     return sorted(set(years))
