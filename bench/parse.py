@@ -44,6 +44,7 @@ def main() -> None:
         f"txt   {size / median / 1e6:6.2f} MB/s of plan text ({size / 1e3:.0f} kB, median of {repeat} rounds; "
         f"best round {size / best / 1e6:.2f} MB/s)"
     )
+    continued_rows()
     with tempfile.TemporaryDirectory() as tmp:
         made = build_all(Path(tmp))
         for fmt in ("docx", "pdf"):
@@ -55,6 +56,22 @@ def main() -> None:
                 total += spent
                 print(f"{fmt:5} {stem:16} {spent * 1000:7.0f} ms")
             print(f"{fmt:5} all five        {total * 1000:7.0f} ms")
+
+
+def continued_rows() -> None:
+    """One task continued over thousands of table rows (one measure per row): the time must grow linearly."""
+    from qcity.readers.model import Document, table_block
+
+    for n in (4000, 8000, 16000):
+        rows = [["序号", "重点任务", "具体措施", "牵头单位", "配合单位"]]
+        rows += [
+            ["1", "提升产品质量", f"措施{i}：开展第{i}项质量提升行动", "市市场监管局", "市发改委"]
+            for i in range(n)
+        ]
+        doc = Document(blocks=[table_block(0, rows)], source_name="bench", format="xlsx")
+        t0 = time.perf_counter()
+        extract_plan(doc)
+        print(f"table one task over {n:5} rows {(time.perf_counter() - t0) * 1000:7.0f} ms")
 
 
 if __name__ == "__main__":
