@@ -313,3 +313,90 @@ def test_tab_separated_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-16"))
     result = run(path)
     assert result.errors == [] and result.rows[0].row == 3
+
+
+# --- the checks a value entered by hand gets: period, numerator/denominator, 说明 -------------------------------
+
+TODAY = date(2026, 11, 23)
+
+
+def blank(rows: list[list[Any]]) -> list[list[Any]]:
+    """None as an empty CSV cell."""
+    return [["" if c is None else c for c in r] for r in rows]
+
+
+def test_a_period_not_yet_ended_or_implausibly_old_is_refused(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        HEADER,
+        ["有效注册商标数", "宜昌市", "2099", 5, None, None, None],
+        ["有效注册商标数", "宜昌市", "1900", 5, None, None, None],
+        ["有效注册商标数", "宜昌市", "2026年", 5, None, None, None],  # ends 31 December, after TODAY
+        ["有效注册商标数", "宜昌市", "2026年10月", 5, None, None, None],
+        ["有效注册商标数", "宜昌市", "1949", 5, None, None, None],
+    ]
+    for path in (write_xlsx(tmp_path / "v.xlsx", rows), write_csv(tmp_path / "v.csv", blank(rows), "utf-8")):
+        result = run(path, today=TODAY)
+        assert [(e.row, e.column, e.column_letter) for e in result.errors] == [
+            (2, "年份", "C"),
+            (3, "年份", "C"),
+            (4, "年份", "C"),
+        ], path
+        assert result.errors[0].message == "期间2099年尚未结束（截至2099年12月31日），不能填报未来期间的数值"
+        assert result.errors[1].message == "期间1900年早于1949年，请核对年份"
+        assert [r.row for r in result.rows] == [5, 6]
+
+
+def test_a_future_period_is_reported_with_the_rows_other_errors(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [HEADER, ["有效注册商标数", "宜昌市", "2099", "五", None, None, None]]
+    result = run(write_xlsx(tmp_path / "v.xlsx", rows), today=TODAY)
+    assert sorted((e.column_letter, e.column) for e in result.errors) == [("C", "年份"), ("D", "数值")]
+
+
+def test_numerator_and_denominator_must_agree_with_the_value(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        HEADER,
+        ["食品抽检合格率", "宜昌市", 2023, 99, 50, 100, None],
+        ["食品抽检合格率", "夷陵区", 2023, 5, 5, 0, None],
+        ["有效注册商标数", "宜昌市", 2023, 5, 5, 0, None],  # no ratio rule: still no division by 0
+    ]
+    result = run(write_xlsx(tmp_path / "v.xlsx", rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "数值"), (3, "分母"), (4, "分母")]
+    assert result.errors[0].message.startswith("数值99与分子÷分母×100算得的50不一致")
+    assert result.errors[1].message == "分母必须大于0（现为0）"
+
+
+def test_a_value_left_empty_is_computed_from_numerator_and_denominator(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        HEADER,
+        ["食品抽检合格率", "宜昌市", 2023, None, 964.3, 1000, None],
+        ["食品抽检合格率", "夷陵区", 2023, "-", 2, 3, None],
+    ]
+    result = run(write_csv(tmp_path / "v.csv", blank(rows), "utf-8"))
+    assert result.errors == []
+    assert [(r.value, r.numerator, r.denominator) for r in result.rows] == [
+        (96.43, 964.3, 1000),
+        (66.67, 2, 3),
+    ]
+    # Without both parts, or for an indicator without a scale, an empty value stays an error.
+    rows = [HEADER, ["食品抽检合格率", "宜昌市", 2023, None, 964.3, None, None],
+            ["有效注册商标数", "宜昌市", 2023, None, 5, 10, None]]  # fmt: skip
+    result = run(write_csv(tmp_path / "w.csv", blank(rows), "utf-8"))
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "分母", "已填写分子，分母也须填写"),
+        (2, "数值", "数值为空"),
+        (3, "数值", "数值为空"),
+    ]
+
+
+def test_an_over_long_comment_is_refused_not_cut(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        HEADER,
+        ["有效注册商标数", "宜昌市", 2023, 5, None, None, "说" * 3000],
+        ["有效注册商标数", "宜昌市", 2022, 5, None, None, "说" * 2000],
+    ]
+    for path in (write_xlsx(tmp_path / "v.xlsx", rows), write_csv(tmp_path / "v.csv", blank(rows), "utf-8")):
+        result = run(path)
+        assert result.errors == [
+            RowError(2, "备注", "说明不能超过2000字（现有3000字），请精简后再保存", "G")
+        ], path
+        assert [(r.row, r.comment) for r in result.rows] == [(3, "说" * 2000)]

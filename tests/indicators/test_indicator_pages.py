@@ -161,8 +161,126 @@ def test_a_refused_value_keeps_the_input_and_names_the_field(
     r = personas["liaison_a"].post(f"/indicators/{indicator_id}/values", data=form)
     assert r.status_code == 422
     assert "数值应为数字" in text_of(r.text, "form-error")
-    assert 'name="value" required inputmode="decimal" value="九十八" aria-invalid="true"' in r.text
+    assert (
+        'name="value" inputmode="decimal" value="九十八" aria-describedby="period-help" aria-invalid="true"'
+        in r.text
+    )
     assert 'value="年报"' in r.text and values(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        (
+            {"period": "2099", "value": "97"},
+            "期间",
+            "期间2099年尚未结束（截至2099年12月31日），不能填报未来期间的数值",
+        ),
+        ({"period": "1900", "value": "97"}, "期间", "期间1900年早于1949年，请核对年份"),
+        (
+            {"period": "2024", "value": "5", "numerator": "5", "denominator": "0"},
+            "分母",
+            "分母必须大于0（现为0）",
+        ),
+        (
+            {"period": "2024", "value": "99", "numerator": "50", "denominator": "100"},
+            "数值",
+            "数值99与分子÷分母×100算得的50不一致",
+        ),
+        (
+            {"period": "2024", "value": "97", "comment": "说" * 3000},
+            "说明",
+            "说明不能超过2000字（现有3000字），请精简后再保存",
+        ),
+    ],
+)
+def test_the_entry_form_refuses_bad_input_naming_the_field_and_saves_nothing(
+    personas: dict[str, PersonaClient], world: World, engine: Engine, form: dict[str, str], field: str,
+    message: str,
+) -> None:  # fmt: skip
+    indicator_id = pass_rate(engine, world)
+    r = personas["liaison_a"].post(
+        f"/indicators/{indicator_id}/values", data=form | {"region_id": str(world.region_id)}
+    )
+    assert r.status_code == 422
+    error = text_of(r.text, "form-error")
+    assert message in error and error.endswith(f"（{field}）"), error
+    assert 'aria-invalid="true"' in r.text
+    assert values(engine) == [] and audit_actions(engine) == []
+
+
+def test_the_entry_form_keeps_a_long_comment_whole_and_computes_an_empty_value(
+    personas: dict[str, PersonaClient], world: World, engine: Engine
+) -> None:
+    indicator_id = pass_rate(engine, world)
+    comment = "说" * 2000
+    form = {"period": "2024", "value": "", "numerator": "50", "denominator": "100", "comment": comment}
+    r = personas["liaison_a"].post(f"/indicators/{indicator_id}/values", data=form, follow_redirects=False)
+    assert r.status_code == 303, text_of(r.text, "form-error")
+    (row,) = values(engine)
+    assert (row.value, row.numerator, row.denominator, row.comment) == (50.0, 50.0, 100.0, comment)
+
+
+def test_the_api_refuses_bad_input_naming_the_field_in_chinese(
+    personas: dict[str, PersonaClient], world: World, engine: Engine
+) -> None:
+    indicator_id = pass_rate(engine, world)
+    a = personas["liaison_a"]
+    url = f"/api/v1/indicators/{indicator_id}/values"
+    cases = [
+        ({"period": "2099", "value": 97}, "period", "期间2099年尚未结束"),
+        ({"period": "1900", "value": 97}, "period", "期间1900年早于1949年"),
+        ({"period": "2024", "value": 5, "numerator": 5, "denominator": 0}, "denominator", "分母必须大于0"),
+        (
+            {"period": "2024", "value": 99, "numerator": 50, "denominator": 100},
+            "value",
+            "数值99与分子÷分母×100",
+        ),
+        (
+            {"period": "2024", "value": 97, "comment": "说" * 3000},
+            "comment",
+            "说明不能超过2000字（现有3000字）",
+        ),
+        ({"period": "2024年" * 20, "value": 97}, "period", "期间无法识别"),
+        ({"period": "2024"}, "value", "数值为空"),
+    ]
+    for body, field, message in cases:
+        r = a.post(url, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["field"] == field and message in r.json()["message"], (body, r.json())
+    assert values(engine) == []
+    r = a.post(url, json={"period": "2024", "numerator": 50, "denominator": 100, "comment": "说" * 2000})
+    assert r.status_code == 201, r.text
+    assert (r.json()["value"], len(r.json()["comment"])) == (50.0, 2000)
+    value_id, version = r.json()["id"], r.json()["version"]
+    admin = personas["admin"]
+    assert (
+        admin.post(f"/api/v1/indicators/values/{value_id}/approve", json={"version": version}).status_code
+        == 200
+    )
+    r = admin.post(f"/api/v1/indicators/values/{value_id}/unlock", json={"reason": "因" * 2001})
+    assert (
+        r.status_code == 422
+        and r.json()["field"] == "reason"
+        and "解锁原因不能超过2000字" in r.json()["message"]
+    )
+    assert values(engine)[0].locked is True
+
+
+def test_an_import_with_an_over_long_comment_or_a_future_period_imports_nothing(
+    personas: dict[str, PersonaClient], world: World, engine: Engine
+) -> None:
+    pass_rate(engine, world)
+    rows = [["指标", "地区", "期间", "数值", "说明"], ["合格率", "湛江市", "2023年", 96.8, "说" * 3000],
+            ["合格率", "湛江市", "2099年", 97.2, ""], ["合格率", "湛江市", "2022年", 96.5, ""]]  # fmt: skip
+    for filename, data in (("数值.csv", _csv(rows, "utf-8")), ("数值.xlsx", xlsx(rows))):
+        r = personas["liaison_a"].post("/indicators/import", files={"file": (filename, data, "text/csv")})
+        assert r.status_code == 422, filename
+        assert "文件有2处错误，未导入任何数据" in text_of(r.text, "import-result")
+        errors = text_of(r.text, "import-errors")
+        assert "第2行 说明（E列） 说明不能超过2000字（现有3000字）" in errors, errors
+        assert "第3行 期间（C列） 期间2099年尚未结束" in errors, errors
+    assert values(engine) == [] and audit_actions(engine) == []
 
 
 def test_approving_locks_and_unlocking_needs_a_reason_both_audited(
@@ -285,6 +403,8 @@ def test_a_region_with_two_target_years_shows_both_in_the_chart_and_the_judgemen
         assert len(targets) == 2
     page = personas["admin"].get(f"/indicators/{indicator.id}?region_id={world.region_id}").text
     assert text_of(page, "chart-title") == "湛江市数值走势"  # the region once, however many targets
+    cascade = text_of(page, "cascade")
+    assert "≥60000件 2025年" in cascade and "提高15% 2035年" in cascade, cascade
     for t in targets:
         assert f'id="judgement-{t.id}"' in page
     assert "2035年目标 提高15%" in text_of(page, f"judgement-{targets[1].id}"), (

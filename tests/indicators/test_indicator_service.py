@@ -16,6 +16,7 @@ from qcity.accounts.permissions import DEFAULT_GRANTS
 from qcity.accounts.service import actor_for_user, get_user
 from qcity.indicators import queries, service
 from qcity.indicators.export import overview_xlsx
+from qcity.kit.dates import today_cn
 from qcity.kit.errors import Forbidden, NotFound, StateError, ValidationError
 from qcity.models import AuditEvent, Indicator, IndicatorTarget, IndicatorValue, JudgementRule, Region
 from qcity.plans import service as plans
@@ -193,6 +194,124 @@ def test_a_jump_beyond_the_history_needs_a_comment(session: Session, world: Worl
         session, a, indicator.id, period="2023", value=80, comment="口径调整，纳入小作坊"
     )
     assert row.comment == "口径调整，纳入小作坊"
+
+
+def count_values(session: Session) -> int:
+    return session.scalar(select(func.count(IndicatorValue.id))) or 0
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("2099", "期间2099年尚未结束（截至2099年12月31日），不能填报未来期间的数值"),
+        ("1900", "期间1900年早于1949年，请核对年份"),
+        ("1948年第四季度", "期间1948年第4季度早于1949年，请核对年份"),
+    ],
+)
+def test_a_period_not_yet_ended_or_implausibly_old_is_refused(
+    session: Session, world: World, period: str, message: str
+) -> None:
+    indicator = pass_rate(session, world)
+    with pytest.raises(ValidationError) as err:
+        service.enter_value(session, actor(session, "liaison_a"), indicator.id, period=period, value=97)
+    assert (err.value.field, err.value.message) == ("period", message)
+    assert count_values(session) == 0
+
+
+def test_the_current_year_is_refused_until_it_has_ended(session: Session, world: World) -> None:
+    indicator = pass_rate(session, world)
+    a = actor(session, "liaison_a")
+    today = today_cn()
+    if (today.month, today.day) != (12, 31):
+        with pytest.raises(ValidationError) as err:
+            service.enter_value(session, a, indicator.id, period=str(today.year), value=97)
+        assert err.value.field == "period" and "尚未结束" in err.value.message
+    with pytest.raises(ValidationError):
+        service.enter_value(session, a, indicator.id, period=str(today.year + 1), value=97)
+    row = service.enter_value(session, a, indicator.id, period=str(today.year - 1), value=97)
+    assert row.period_end == date(today.year - 1, 12, 31)
+
+
+def test_the_office_cannot_approve_a_value_for_a_period_not_yet_ended(session: Session, world: World) -> None:
+    indicator = pass_rate(session, world)
+    row = IndicatorValue(indicator_id=indicator.id, region_id=world.region_id, period_end=date(2099, 12, 31),
+                         period_label="2099年", value=97.0, source="entered", state="entered", locked=False)  # fmt: skip
+    session.add(row)  # entered before periods were checked
+    session.flush()
+    with pytest.raises(ValidationError) as err:
+        service.approve_value(session, actor(session, "admin"), row.id)
+    assert err.value.field == "period" and "2099年尚未结束" in err.value.message
+    assert (row.state, row.locked) == ("entered", False)
+
+
+def test_numerator_and_denominator_are_checked_under_the_default_rules(
+    session: Session, world: World
+) -> None:
+    indicator = pass_rate(session, world)  # 合格率 in %, natural limit 100, no rules configured
+    assert indicator.validation_rules is None
+    a = actor(session, "liaison_a")
+    with pytest.raises(ValidationError) as err:
+        service.enter_value(session, a, indicator.id, period="2024", value=5, numerator=5, denominator=0)
+    assert err.value.field == "denominator" and "分母必须大于0" in err.value.message
+    with pytest.raises(ValidationError) as err:
+        service.enter_value(session, a, indicator.id, period="2024", value=99, numerator=50, denominator=100)
+    assert err.value.field == "value" and err.value.message.startswith("数值99与分子÷分母×100算得的50不一致")
+    assert count_values(session) == 0
+    row = service.enter_value(session, a, indicator.id, period="2024", value="", numerator="50",
+                              denominator="100")  # fmt: skip
+    assert (row.value, row.numerator, row.denominator) == (50.0, 50.0, 100.0)
+    row = service.enter_value(session, a, indicator.id, period="2023", value=None, numerator=964.3,
+                              denominator=1000)  # fmt: skip
+    assert row.value == 96.43
+    with pytest.raises(ValidationError) as err:  # nothing to compute it from
+        service.enter_value(session, a, indicator.id, period="2022", value="", numerator=964.3)
+    assert err.value.field == "denominator" and "数值为空" in err.value.message
+
+
+def test_an_over_long_comment_is_refused_not_cut(session: Session, world: World) -> None:
+    indicator = pass_rate(session, world)
+    a = actor(session, "liaison_a")
+    with pytest.raises(ValidationError) as err:
+        service.enter_value(session, a, indicator.id, period="2024", value=97, comment="说" * 2001)
+    assert err.value.field == "comment"
+    assert err.value.message == "说明不能超过2000字（现有2001字），请精简后再保存"
+    assert count_values(session) == 0
+    row = service.enter_value(session, a, indicator.id, period="2024", value=97, comment="说" * 2000)
+    assert row.comment == "说" * 2000
+
+
+def test_an_over_long_unlock_reason_is_refused_not_cut(session: Session, world: World) -> None:
+    indicator = pass_rate(session, world)
+    row = approved(session, indicator, world.region_id, "2023", 96)
+    admin = actor(session, "admin")
+    with pytest.raises(ValidationError) as err:
+        service.unlock_value(session, admin, row.id, "因" * 2001)
+    assert err.value.field == "reason" and err.value.message.startswith(
+        "解锁原因不能超过2000字（现有2001字）"
+    )
+    assert row.locked is True
+    service.unlock_value(session, admin, row.id, "因" * 2000)
+    assert row.unlock_reason == "因" * 2000
+
+
+def test_an_import_is_checked_like_a_value_entered_by_hand(session: Session, world: World) -> None:
+    pass_rate(session, world)
+    long = "说" * 3000
+    text = (f"指标,地区,期间,数值,分子,分母,说明\r\n合格率,湛江市,2023,97,,,{long}\r\n合格率,湛江市,2099,97,,,\r\n"
+            "合格率,湛江市,1900,97,,,\r\n合格率,湛江市,2022,99,50,100,\r\n合格率,湛江市,2021,5,5,0,\r\n"
+            "合格率,湛江市,2020,,964.3,1000,\r\n")  # fmt: skip
+    outcome = service.import_file(session, actor(session, "liaison_a"), text.encode("gbk"), "v.csv")
+    assert not outcome.ok and outcome.written == 0
+    assert [(e.row, e.column, e.column_letter) for e in outcome.errors] == [
+        (2, "说明", "G"), (3, "期间", "C"), (4, "期间", "C"), (5, "数值", "D"), (6, "分母", "F"),
+    ]  # fmt: skip
+    assert "说明不能超过2000字（现有3000字）" in outcome.errors[0].message
+    assert count_values(session) == 0
+    good = "指标,地区,期间,数值,分子,分母,说明\r\n合格率,湛江市,2020,,964.3,1000,按抽检批次计算\r\n"
+    outcome = service.import_file(session, actor(session, "liaison_a"), good.encode("gbk"), "v.csv")
+    assert outcome.ok and outcome.written == 1
+    row = session.scalars(select(IndicatorValue)).one()
+    assert (row.value, row.comment) == (96.43, "按抽检批次计算")
 
 
 def test_other_regions_values_are_not_found(session: Session, world: World) -> None:

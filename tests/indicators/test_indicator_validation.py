@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from qcity.indicators.validation import (
+    EARLIEST_YEAR,
+    TEXT_LIMITS,
     IndicatorMeta,
     Problem,
     Rule,
+    check_text,
     default_rules,
+    derived_value,
     rules_from_data,
+    validate_period,
     validate_value,
 )
 
@@ -136,3 +143,122 @@ def test_malformed_rule_data_is_refused() -> None:
         rules_from_data([{"type": "range", "maximum": 100}])
     with pytest.raises(ValueError, match="下限大于上限"):
         Rule("range", min=100, max=0)
+    with pytest.raises(ValueError, match="小数位数"):
+        rules_from_data([{"type": "ratio", "scale": 100, "decimals": 2.5}])
+    with pytest.raises(ValueError, match="比例系数"):
+        rules_from_data([{"type": "ratio", "scale": 0}])
+    with pytest.raises(ValueError, match="最早年份"):
+        rules_from_data([{"type": "period", "earliest_year": "2000"}])
+
+
+# --- numerator and denominator for an indicator with the default rules (the tester's 合格率, no rules configured) ---
+
+DEFAULT_RATE = IndicatorMeta("食品抽检合格率", unit="%", natural_limit=100)
+COUNT = IndicatorMeta("有效注册商标数", unit="件")
+
+
+def test_a_zero_denominator_is_refused_under_the_default_rules() -> None:
+    problems = validate_value(DEFAULT_RATE, 5.0, [], numerator=5, denominator=0)
+    assert fields(problems) == ["denominator"] and "分母必须大于0" in problems[0].message
+
+
+def test_a_zero_denominator_is_refused_whatever_the_rules() -> None:
+    for meta in (COUNT, IndicatorMeta("有效注册商标数", unit="件", rules=())):
+        problems = validate_value(meta, 5.0, [], numerator=5, denominator=0)
+        assert fields(problems) == ["denominator"], meta
+        assert fields(validate_value(meta, 5.0, [], numerator=5)) == ["denominator"]
+    # A quotient of two quantities (件 per 万人) may exceed 1: only a share's numerator is held to its denominator.
+    assert validate_value(COUNT, 20.0, [], numerator=200, denominator=10) == []
+
+
+def test_the_value_must_agree_with_the_parts_under_the_default_rules() -> None:
+    problems = validate_value(DEFAULT_RATE, 99.0, [], numerator=50, denominator=100)
+    assert fields(problems) == ["value"]
+    assert problems[0].message.startswith("数值99与分子÷分母×100算得的50不一致")
+    assert validate_value(DEFAULT_RATE, 50.0, [], numerator=50, denominator=100) == []
+    per_mille = IndicatorMeta("万人口死亡率", unit="‰")
+    assert fields(validate_value(per_mille, 5.0, [], numerator=5, denominator=100)) == ["value"]  # 50‰
+    assert validate_value(per_mille, 50.0, [], numerator=5, denominator=100) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        (50.0, True),
+        (50.4, False),
+        (50.5, False),
+        (49.63, True),
+        (49.6, True),
+        (49.7, False),
+        (50.0001, False),
+    ],
+)
+def test_the_tolerance_is_half_a_unit_of_the_last_decimal_written(value: float, ok: bool) -> None:
+    # 4963 / 10000 × 100 = 49.63: 49.6 (±0.05) and 50 (±0.5) are roundings of it, 49.7 and 50.4 are not.
+    problems = validate_value(DEFAULT_RATE, value, [], numerator=4963, denominator=10000)
+    assert (problems == []) is ok, problems
+
+
+def test_a_value_left_empty_is_computed_from_the_parts() -> None:
+    assert derived_value(DEFAULT_RATE, 50, 100) == 50.0
+    assert derived_value(DEFAULT_RATE, 2, 3) == 66.67  # rounded to the ratio rule's 2 decimals
+    assert derived_value(PASS_RATE, 964.3, 1000) == 96.43
+    three = IndicatorMeta("合格率", unit="%", rules=(Rule("ratio", scale=100, decimals=3),))
+    assert derived_value(three, 2, 3) == 66.667
+    assert derived_value(DEFAULT_RATE, 5, 0) is None  # validate_value then says why
+    assert derived_value(DEFAULT_RATE, 5, None) is None
+    assert derived_value(COUNT, 5, 10) is None  # no scale to compute with
+    problems = validate_value(DEFAULT_RATE, None, [], numerator=5, denominator=0)
+    assert fields(problems) == ["denominator", "value"]
+
+
+# --- the period ------------------------------------------------------------------------------------------------
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("end", "label", "message"),
+    [
+        (date(2099, 12, 31), "2099年", "期间2099年尚未结束（截至2099年12月31日），不能填报未来期间的数值"),
+        (date(2026, 12, 31), "2026年", "期间2026年尚未结束（截至2026年12月31日），不能填报未来期间的数值"),
+        (
+            date(2026, 11, 30),
+            "2026年11月",
+            "期间2026年11月尚未结束（截至2026年11月30日），不能填报未来期间的数值",
+        ),
+        (date(1900, 12, 31), "1900年", f"期间1900年早于{EARLIEST_YEAR}年，请核对年份"),
+        (date(1948, 12, 31), "1948年", "期间1948年早于1949年，请核对年份"),
+    ],
+)
+def test_a_period_not_yet_ended_or_implausibly_old_is_refused(end: date, label: str, message: str) -> None:
+    assert validate_period(DEFAULT_RATE, end, label, TODAY) == [Problem("period", message, "period")]
+
+
+@pytest.mark.parametrize(
+    "end", [date(2026, 11, 23), date(2026, 10, 31), date(2025, 12, 31), date(1949, 12, 31)]
+)
+def test_a_period_that_has_ended_is_accepted(end: date) -> None:
+    assert validate_period(DEFAULT_RATE, end, "", TODAY) == []
+
+
+def test_a_period_rule_sets_a_later_floor() -> None:
+    meta = IndicatorMeta(
+        "合格率", unit="%", rules=rules_from_data([{"type": "period", "earliest_year": 2010}])
+    )
+    assert fields(validate_period(meta, date(2009, 12, 31), "2009年", TODAY)) == ["period"]
+    assert validate_period(meta, date(2010, 12, 31), "2010年", TODAY) == []
+    assert validate_value(meta, 98.0, []) == []  # the period rule is not a check on the value
+
+
+# --- text fields -------------------------------------------------------------------------------------------------
+
+
+def test_an_over_long_comment_is_refused_naming_the_field() -> None:
+    limit = TEXT_LIMITS["comment"]
+    assert limit == 2000
+    assert check_text("comment", "说" * limit) == []
+    assert check_text("comment", "  " + "说" * limit + "  ") == []  # spaces around are trimmed, not counted
+    problems = validate_value(PASS_RATE, 98.0, [], comment="说" * 3000)
+    assert problems == [Problem("comment", "说明不能超过2000字（现有3000字），请精简后再保存", "length")]
+    assert check_text("reason", "因" * 2001)[0].message.startswith("解锁原因不能超过2000字")

@@ -11,7 +11,10 @@ Units' liaisons fill in Excel templates, or save CSV from WPS/Excel on Chinese W
   分子, 分母, 说明/备注/comment); "数值（%）" and "*指标名称" are read as 数值 and 指标名称;
 * every error names the row as Excel shows it (header = row 1 unless a title sits above it), the column as the
   user wrote it, and the reason in Chinese. Row 0 means the file as a whole. The caller saves nothing unless
-  `errors` is empty.
+  `errors` is empty;
+* the checks are those of a value entered by hand (qcity.indicators.validation): the period has ended and is not
+  implausibly old, the 说明 is within its limit (refused, never cut), numerator and denominator agree with the
+  value — which may be left empty when both are given, and is then computed.
 
 Names are resolved by callables the caller passes (find_indicator, find_region), so this module stays pure.
 """
@@ -32,7 +35,15 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from qcity.indicators.validation import FIELD_LABELS, IndicatorMeta, validate_value
+from qcity.indicators.validation import (
+    FIELD_LABELS,
+    IndicatorMeta,
+    check_text,
+    derived_value,
+    validate_period,
+    validate_value,
+)
+from qcity.kit.dates import today_cn
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "indicator": ("指标", "指标名称", "指标名", "indicator", "indicatorname"),
@@ -136,11 +147,13 @@ def import_values(
     filename: str = "",
     history: Callable[[IndicatorMeta, Hashable, ReportPeriod], Sequence[float]] | None = None,
     default_region: str | None = None,
+    today: date | None = None,
 ) -> ImportResult:
     """Parse and check an upload. `source`: the file's bytes (give `filename`) or a path.
 
     history(indicator, region, period) returns that series' earlier values, for the jump check.
     default_region: used when the file has no 地区 column (a county that reports only for itself).
+    today: the day periods must have ended by (default: today in China).
     """
     if not isinstance(source, bytes):
         filename = filename or Path(source).name
@@ -149,7 +162,7 @@ def import_values(
         grid = read_grid(source, filename)
     except FileProblem as exc:
         return ImportResult(errors=[RowError(0, "", str(exc))])
-    return _Importer(find_indicator, find_region, history, default_region).run(grid)
+    return _Importer(find_indicator, find_region, history, default_region, today or today_cn()).run(grid)
 
 
 def read_grid(data: bytes, filename: str = "") -> _Grid:
@@ -297,11 +310,13 @@ class _Importer:
         find_region: FindRegion,
         history: Callable[[IndicatorMeta, Hashable, ReportPeriod], Sequence[float]] | None,
         default_region: str | None,
+        today: date,
     ) -> None:
         self.find_indicator = _cached(find_indicator)
         self.find_region = _cached(find_region)
         self.history = history
         self.default_region = default_region
+        self.today = today
         self.header = _Header(0, {}, {})
 
     def run(self, grid: _Grid) -> ImportResult:
@@ -357,17 +372,23 @@ class _Importer:
         region_name = read("region", self._region_name)
         region = read("region", self._region) if region_name else None
         period = read("period", _period)
-        value = read("value", _required_number)
+        value = read("value", _number)  # may be left empty when numerator and denominator are given
         numerator = read("numerator", _number)
         denominator = read("denominator", _number)
-        comment = _text(self._cell(cells, "comment")) or None
+        comment = read("comment", _comment)
+        if indicator is not None and period is not None:  # reported with the other cells' errors
+            problems = validate_period(indicator, period.end, period.label, self.today)
+            errors += [self._error(number, p.field, p.message) for p in problems]
         if errors:
             return None, errors
+        if value is None:
+            value = derived_value(indicator, numerator, denominator)
         past = self.history(indicator, region, period) if self.history else ()
         problems = validate_value(indicator, value, past, comment, numerator, denominator)
         errors = [self._error(number, p.field, p.message) for p in problems]
         if errors:
             return None, errors
+        assert value is not None
         return ImportRow(
             number, indicator, region, region_name, period, value, numerator, denominator, comment
         ), []
@@ -439,11 +460,13 @@ def _text(cell: _Cell) -> str:
     return str(v).strip()
 
 
-def _required_number(cell: _Cell) -> float:
-    number = _number(cell)
-    if number is None:
-        raise _CellError("数值为空")
-    return number
+def _comment(cell: _Cell) -> str | None:
+    """The 说明 as written: too long is an error, never cut."""
+    text = _text(cell)
+    problems = check_text("comment", text)
+    if problems:
+        raise _CellError(problems[0].message)
+    return text or None
 
 
 def _number(cell: _Cell) -> float | None:

@@ -18,6 +18,7 @@ from qcity.indicators import queries, service
 from qcity.indicators.api import may_import, xlsx_response
 from qcity.indicators.export import target_words
 from qcity.indicators.judgement import STATUS_LABELS
+from qcity.indicators.validation import TEXT_LIMITS
 from qcity.kit.dates import today_cn
 from qcity.kit.errors import DomainError, ValidationError
 from qcity.models import IndicatorValue, Region, Unit
@@ -48,7 +49,7 @@ def _common() -> dict[str, Any]:
     return {"STATUS_LABELS": STATUS_LABELS, "STATUS_CLASS": STATUS_CLASS, "FIELDS": FIELDS,
             "VALUE_STATES": VALUE_STATES, "SOURCES": SOURCES, "PERIODICITY_NAMES": PERIODICITY_NAMES,
             "STATUS_ORDER": queries.STATUS_ORDER, "target_words": target_words,
-            "period_name": period_name}  # fmt: skip
+            "period_name": period_name, "TEXT_LIMITS": TEXT_LIMITS}  # fmt: skip
 
 
 def _iso(d: date | None) -> str | None:

@@ -88,12 +88,20 @@ class OverviewOut(BaseModel):
 
 
 class ValueIn(BaseModel):
-    period: str = Field(max_length=32, description="2024, 2024年第一季度, 2024年上半年, 2024年6月 …")
-    value: float
+    """Lengths and values are checked by the service, which names the field in Chinese (说明 at most 2,000
+    characters, refused beyond — never cut; a period that has ended)."""
+
+    period: str = Field(
+        description="2024, 2024年第一季度, 2024年上半年, 2024年6月 … (a period that has ended)"
+    )
+    value: float | None = Field(
+        default=None,
+        description="empty: numerator / denominator × the ratio rule's scale, when both are given",
+    )
     region_id: int | None = None
     numerator: float | None = None
     denominator: float | None = None
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: str | None = Field(default=None, description="说明, at most 2,000 characters")
     version: int | None = None
 
 
@@ -102,7 +110,7 @@ class VersionIn(BaseModel):
 
 
 class UnlockIn(BaseModel):
-    reason: str = Field(max_length=2000)
+    reason: str = Field(description="解锁原因, at most 2,000 characters (checked by the service)")
     version: int | None = None
 
 

@@ -25,7 +25,16 @@ from qcity.audit import service as audit
 from qcity.db.base import utcnow
 from qcity.indicators import importer
 from qcity.indicators.importer import ReportPeriod, RowError, parse_period
-from qcity.indicators.validation import IndicatorMeta, rules_from_data, validate_value
+from qcity.indicators.validation import (
+    IndicatorMeta,
+    Problem,
+    check_text,
+    derived_value,
+    rules_from_data,
+    validate_period,
+    validate_value,
+)
+from qcity.kit.dates import today_cn
 from qcity.kit.errors import Conflict, Forbidden, NotFound, StateError, ValidationError
 from qcity.kit.textnorm import normalize
 from qcity.models import (
@@ -504,12 +513,23 @@ def _write_value(
     return row
 
 
+def _refuse(problems: Sequence[Problem]) -> None:
+    """Every problem in one Chinese message; the first names the field the form marks."""
+    if problems:
+        raise ValidationError("；".join(p.message for p in problems), problems[0].field,
+                              plain="; ".join(p.rule for p in problems))  # fmt: skip
+
+
 def enter_value(
     session: Session, actor: Actor, indicator_id: int, *, period: object, value: object,
     region_id: int | None = None, numerator: object = None, denominator: object = None,
     comment: str | None = None, version: int | None = None,
 ) -> IndicatorValue:  # fmt: skip
-    """The responsible unit's liaison enters (or corrects, until approved) one value. Numbers only."""
+    """The responsible unit's liaison enters (or corrects, until approved) one value. Numbers only.
+
+    The period must have ended (China time) and be no older than the indicator's earliest year. Left empty, the
+    value is computed from numerator and denominator where the indicator's ratio rule has a scale.
+    """
     indicator = get_indicator(session, actor, indicator_id)
     if region_id is None:
         regions = entry_regions(session, actor, indicator.id)
@@ -519,16 +539,18 @@ def enter_value(
         region_id = regions[0].id
     _require_responsible(session, actor, indicator, region_id)
     report_period = _period(period)
-    number = parse_number(value, "value")
-    assert number is not None
+    number = parse_number(value, "value", required=False)
     num = parse_number(numerator, "numerator", required=False)
     den = parse_number(denominator, "denominator", required=False)
-    note = (comment or "").strip()[:2000] or None
-    problems = validate_value(meta_of(indicator), number, history(session, indicator.id, region_id, report_period.end),
-                              note, num, den)  # fmt: skip
-    if problems:
-        raise ValidationError("；".join(p.message for p in problems), problems[0].field,
-                              plain="; ".join(p.rule for p in problems))  # fmt: skip
+    note = (comment or "").strip() or None
+    meta = meta_of(indicator)
+    if number is None:
+        number = derived_value(meta, num, den)
+    problems = validate_period(meta, report_period.end, report_period.label, today_cn())
+    problems += validate_value(meta, number, history(session, indicator.id, region_id, report_period.end), note,
+                               num, den)  # fmt: skip
+    _refuse(problems)
+    assert number is not None
     return _write_value(session, actor, indicator, region_id, report_period, number, num, den, note, "entered",
                         version)  # fmt: skip
 
@@ -543,6 +565,9 @@ def approve_value(
     if row.state == "approved":
         raise StateError("该数值已审核", "state", plain="already approved")
     _check_version(row, version)
+    if row.period_end > today_cn():  # entered before periods were checked, or the clock was wrong
+        raise ValidationError(f"期间{row.period_label}尚未结束，不能审核该数值", "period",
+                              plain="the period has not ended")  # fmt: skip
     before = audit.snapshot(row, VALUE_FIELDS)
     row.state, row.locked, row.approved_by_id, row.approved_at = "approved", True, actor.user_id, utcnow()
     row.unlock_reason = None
@@ -560,13 +585,14 @@ def unlock_value(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("解锁必须填写原因", "reason", plain="a reason is required to unlock")
+    _refuse(check_text("reason", reason))
     row = get_value(session, actor, value_id)
     _own_region(session, actor, row.region_id)
     if not row.locked:
         raise StateError("该数值未锁定", "state", plain="the value is not locked")
     _check_version(row, version)
     before = audit.snapshot(row, VALUE_FIELDS)
-    row.locked, row.state, row.unlock_reason = False, "entered", reason[:2000]
+    row.locked, row.state, row.unlock_reason = False, "entered", reason
     session.flush()
     audit.record(session, actor.user, "indicator_value.unlock", "indicator_value", row.id, before=before,
                  after=audit.snapshot(row, VALUE_FIELDS), region_id=row.region_id)  # fmt: skip
@@ -616,7 +642,7 @@ def import_file(session: Session, actor: Actor, data: bytes, filename: str = "")
 
     own = session.get(Region, actor.region_id) if actor.region_id else None
     result = importer.import_values(data, find_indicator, find_region, filename=filename, history=past,
-                                    default_region=own.name if own else None)  # fmt: skip
+                                    default_region=own.name if own else None, today=today_cn())  # fmt: skip
     outcome = ImportOutcome(errors=list(result.errors))
     indicators = {i.id: i for i in catalogue.values()}
     for row in result.rows:
