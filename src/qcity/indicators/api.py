@@ -33,8 +33,7 @@ from qcity.indicators.schemas import (
 from qcity.kit.dates import today_cn
 from qcity.kit.errors import Forbidden, Unauthenticated
 from qcity.models import Indicator, IndicatorValue
-from qcity.web.deps import CurrentActor, DbSession, require
-from qcity.web.uploads import read_upload
+from qcity.web.deps import CurrentActor, DbSession, read_upload, require
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,9 +22,8 @@ from qcity.indicators.validation import TEXT_LIMITS
 from qcity.kit.dates import today_cn
 from qcity.kit.errors import DomainError, ValidationError
 from qcity.models import IndicatorValue, Region, Unit
-from qcity.web.deps import DbSession, require
+from qcity.web.deps import DbSession, read_upload, require
 from qcity.web.templating import render
-from qcity.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 

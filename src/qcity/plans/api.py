@@ -21,8 +21,7 @@ from qcity.plans.schemas import (
     PreviewOut,
     TargetOut,
 )
-from qcity.web.deps import DbSession, require
-from qcity.web.uploads import read_upload
+from qcity.web.deps import DbSession, read_upload, require
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 

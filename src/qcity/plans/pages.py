@@ -32,9 +32,8 @@ from qcity.plans import export, service
 from qcity.plans.periods import FREQUENCY_NAMES
 from qcity.tasks import queries
 from qcity.tasks.lights import LIGHT_NAMES, roll_up
-from qcity.web.deps import DbSession, require
+from qcity.web.deps import DbSession, read_upload, require
 from qcity.web.templating import render
-from qcity.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,4 +1,4 @@
-"""Request dependencies: the database session, the actor, CSRF, and `require(permission)`.
+"""Request dependencies: the database session, the actor, CSRF, `require(permission)`, and reading an upload.
 
 Access is enforced here (the permission) and in `qcity.accounts.scope` (which rows); nowhere else decides.
 """
@@ -9,13 +9,13 @@ import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from qcity.accounts import service as accounts
 from qcity.accounts.actor import Actor
 from qcity.config import Settings
-from qcity.kit.errors import Forbidden, Unauthenticated
+from qcity.kit.errors import Forbidden, Unauthenticated, ValidationError
 
 SESSION_COOKIE = "qcity_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -103,3 +103,20 @@ def signed_in(actor: CurrentActor) -> Actor:
 
 
 SignedIn = Annotated[Actor, Depends(signed_in)]
+
+
+def upload_limit(request: Request) -> int:
+    return int(request.app.state.settings.max_upload_mb) * 1024 * 1024
+
+
+def read_upload(request: Request, file: UploadFile | None, what: str = "文件") -> bytes:
+    """The file's bytes; refused when none was chosen, when it is empty, or when it exceeds the limit."""
+    if file is None or not file.filename:
+        raise ValidationError(f"请选择要上传的{what}", "file", plain="no file uploaded")
+    limit = upload_limit(request)
+    data = file.file.read(limit + 1)
+    if not data:
+        raise ValidationError("上传的文件是空的", "file", plain="the uploaded file is empty")
+    if len(data) > limit:
+        raise ValidationError(f"{what}超过{limit // 1024 // 1024}MB上限", "file", plain="file too large")
+    return data
