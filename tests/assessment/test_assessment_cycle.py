@@ -94,7 +94,8 @@ def test_full_cycle_scores_ranks_and_publishes(session: Session, world: World, f
         D(20),
     ]
     assert sheet.line("1.1.1").explanation == "按时报送率 25.0% × 20分 = 5.00分"
-    assert "截至2025-06-30应报4期次，按时报送1期次" in sheet.line("1.1.1").sources
+    assert "截至2025年6月30日应报4期次，按时报送1期次" in sheet.line("1.1.1").sources
+    assert sheet.line("1.1.1").sources[0] == "数据指标：按时报送率"
     assert sheet.line("2.1").explanation.startswith("自评15分，核定14分（理由：专题会议纪要缺一次）")
     assert "领导小组会议纪要.pdf" in sheet.line("2.1").explanation
     assert (sheet.base_score, sheet.bonus_total, sheet.final_score, sheet.grade) == (D(74), D(2), D(76), "C")
@@ -124,7 +125,7 @@ def test_visibility_before_and_after_publication(session: Session, world: World,
     session.commit()
     cycle = queries.get_cycle(session, public, ids["cycle_id"])
     rows = queries.visible_units(session, public, cycle)
-    assert [queries.summary(u)["unit_name"] for u in rows] == ["市市场监管局", "市科技局"]
+    assert [queries.summary(public, u)["unit_name"] for u in rows] == ["市市场监管局", "市科技局"]
     assert not queries.can_see_sheet(public, rows[0]) and not queries.can_see_evidence(public, rows[0])
     seen_by_b = queries.get_unit_assessment(session, liaison_b, ids["ua_id"])  # the ranking line, now public
     assert not queries.can_see_sheet(liaison_b, seen_by_b)

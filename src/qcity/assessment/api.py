@@ -43,10 +43,9 @@ def cycle_out(c: AssessmentCycle) -> CycleOut:
 
 def ua_out(actor: Actor, ua: UnitAssessment) -> UnitAssessmentOut:
     out = UnitAssessmentOut(
-        **queries.summary(ua), cycle_id=ua.cycle_id, self_state=ua.self_state, version=ua.version
+        **queries.summary(actor, ua), cycle_id=ua.cycle_id, self_state=ua.self_state, version=ua.version
     )
-    if queries.can_see_sheet(actor, ua):
-        out.sheet = ua.sheet
+    out.sheet = queries.visible_sheet(actor, ua)
     if queries.can_see_evidence(actor, ua):
         out.inputs = {"self_scores": ua.self_scores, "verified_scores": ua.verified_scores, "vetoes": ua.vetoes,
                       "adjustments": ua.adjustments, "metrics": ua.metrics}  # fmt: skip
@@ -101,7 +100,7 @@ def open_cycle(
 @router.get("/cycles/{cycle_id}", response_model=CycleDetail)
 def get_cycle(cycle_id: int, db: DbSession, actor: Actor = Depends(require("public.read"))) -> CycleDetail:
     cycle = queries.get_cycle(db, actor, cycle_id)
-    rows = [RankingRow(**queries.summary(u)) for u in queries.visible_units(db, actor, cycle)]
+    rows = [RankingRow(**queries.summary(actor, u)) for u in queries.visible_units(db, actor, cycle)]
     return CycleDetail(**cycle_out(cycle).model_dump(), units=rows)
 
 

@@ -278,7 +278,7 @@ def _leaf(
 
 def _data_line(item: Item, path: tuple[str, ...], metrics: _MetricData) -> ScoreLine:
     label = METRICS[item.metric][0]
-    sources = tuple(s for s in (f"数据指标：{label}（{item.metric}）", item.data_source) if s)
+    sources = tuple(s for s in (f"数据指标：{label}", item.data_source) if s)
     sources += tuple(metrics.sources.get(item.metric, ()))
     value = metrics.values.get(item.metric)
     if value is None:

@@ -230,7 +230,8 @@ def _add_sheet(doc: Any, sheet: ScoreSheet) -> None:
         name = " ".join(str(n) for n in (l1, l2, l3) if n)
         earned = "" if points is None else f"{points:.2f}"
         _add_row(table, [code, indent + name, _num(max_points), earned, explanation, sources])
-    doc.add_paragraph(f"最终得分：{sheet.final_score:.2f}分；等级：{sheet.grade}（{sheet.grade_label}）")
+    grade = f"{sheet.grade}（{sheet.grade_label}）" if sheet.grade else "考核结果公布后确定"
+    doc.add_paragraph(f"最终得分：{sheet.final_score:.2f}分；等级：{grade}")
 
 
 def _num(value: float | None) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from qcity.kit.dates import CHINA
+from qcity.kit.dates import CHINA, fmt_date
 from qcity.models import Assignment, Escalation, ProgressReport, ReportingPeriod, Task
 from qcity.tasks.queries import owed_expr
 
@@ -97,7 +97,7 @@ def cycle_metrics(
             },
             "sources": {
                 "on_time_report_rate": [
-                    f"截至{cutoff.isoformat()}应报{len(reports)}期次，按时报送{on_time}期次"
+                    f"截至{fmt_date(cutoff)}应报{len(reports)}期次，按时报送{on_time}期次"
                 ],
                 "first_time_accept_rate": [f"审核通过{len(accepted)}期次，其中一次通过{first_time}期次"],
                 "escalations": [f"考核期内被督办{len(escs)}次"],

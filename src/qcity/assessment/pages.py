@@ -6,6 +6,7 @@ Forms work as plain HTML posts; a rejected form is shown again with what was typ
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -17,6 +18,7 @@ from qcity.accounts.actor import Actor
 from qcity.accounts.scope import scoped
 from qcity.assessment import queries, service
 from qcity.assessment.scheme import METRICS, fmt, scheme_from_dict
+from qcity.kit.dates import fmt_date
 from qcity.kit.errors import DomainError, Forbidden
 from qcity.models import Unit, UnitAssessment
 from qcity.web.deps import DbSession, require
@@ -27,9 +29,14 @@ router = APIRouter(include_in_schema=False)
 SELF_STATE_NAMES = {"draft": "未提交", "submitted": "已提交"}
 
 
+def _iso_date(text: str | None) -> str:
+    """A date the metric snapshot keeps as ISO text ("2026-11-23"), written the UI's way (2026年11月23日)."""
+    return fmt_date(date.fromisoformat(text)) if text else ""
+
+
 def _ctx(actor: Actor, **extra: Any) -> dict[str, Any]:
     return {"actor": actor, "CYCLE_STATE_NAMES": queries.CYCLE_STATE_NAMES, "SELF_STATE_NAMES": SELF_STATE_NAMES,
-            "METRICS": METRICS, "fmt": fmt} | extra  # fmt: skip
+            "METRICS": METRICS, "fmt": fmt, "iso_date": _iso_date} | extra  # fmt: skip
 
 
 def _indexed(form: FormData, prefix: str) -> dict[str, str]:
@@ -148,6 +155,7 @@ def cycle_page(
     cycle = queries.get_cycle(db, actor, cycle_id)
     units = queries.visible_units(db, actor, cycle)
     ctx = _ctx(actor, cycle=cycle, units=units, results=queries.can_see_results(actor, cycle),
+               lines={u.id: queries.summary(actor, u) for u in units},
                staff=queries.is_staff(actor), can_sheet={u.id: queries.can_see_sheet(actor, u) for u in units},
                own={u.id: queries.own(actor, u) for u in units}, action_names=service.ACTION_NAMES,
                done=request.query_params.get("done"), changed=request.query_params.getlist("changed"))  # fmt: skip
@@ -172,9 +180,9 @@ def sheet_page(
     ua_id: int, request: Request, db: DbSession, actor: Actor = Depends(require("public.read"))
 ) -> Response:
     ua = queries.get_unit_assessment(db, actor, ua_id)
-    sheet = queries.sheet_of(ua) if queries.can_see_sheet(actor, ua) else None
     evidence = queries.evidence_by_item(ua) if queries.can_see_evidence(actor, ua) else {}
-    ctx = _ctx(actor, ua=ua, cycle=ua.cycle, sheet=sheet, evidence=evidence, summary=queries.summary(ua),
+    ctx = _ctx(actor, ua=ua, cycle=ua.cycle, sheet=queries.visible_score_sheet(actor, ua), evidence=evidence,
+               summary=queries.summary(actor, ua), results=queries.can_see_results(actor, ua.cycle),
                details=(ua.metrics or {}).get("details") if queries.can_see_evidence(actor, ua) else None,
                own=queries.own(actor, ua), staff=queries.is_staff(actor))  # fmt: skip
     return render(request, "assessment/sheet.html", ctx)

@@ -1,10 +1,12 @@
 """Reads for assessment, every one through the data scope, and what a reader may see of a visible row.
 
-What each reader sees (docs/decisions/assessment-visibility.md):
+What each reader sees (docs/decisions/0005-assessment-visibility.md):
 - office (assessment.manage) and leaders (assessment.read): every cycle of their region, every unit's sheet
   and evidence, at any state;
-- a unit's liaison: before publication only its own units' sheets; after publication the ranking of every
-  unit, its own sheet and evidence, and other units' sheets only if the office published the sheets too;
+- a unit's liaison: before publication only its own units' sheets, with their points and provisional score but
+  no rank, grade or 整改 flag (a rank compares the unit with every other, and the grade is the office's verdict,
+  so both wait for publication); after publication the ranking of every unit, its own sheet and evidence, and
+  other units' sheets only if the office published the sheets too;
 - the public: after publication the ranking table (rank, unit, score, grade, 一票否决, 整改) and, if the
   office chose to publish them, the sheets' items and points; never the evidence files.
 """
@@ -82,9 +84,12 @@ def list_cycles(session: Session, actor: Actor) -> list[AssessmentCycle]:
 
 
 def visible_units(session: Session, actor: Actor, cycle: AssessmentCycle) -> list[UnitAssessment]:
-    """The cycle's unit rows this actor may see, best rank first (unranked last, by unit order)."""
+    """The cycle's unit rows this actor may see, best rank first (unranked last, by unit order); by unit order
+    alone for a reader who may not see the ranking yet, since the order would give it away."""
     stmt = scoped(select(UnitAssessment), UnitAssessment, actor).where(UnitAssessment.cycle_id == cycle.id)
     rows = list(session.scalars(stmt).unique())
+    if not can_see_results(actor, cycle):
+        return sorted(rows, key=lambda u: (u.unit.sort_order, u.unit.name))
     return sorted(rows, key=lambda u: (u.rank is None, u.rank or 0, u.unit.sort_order, u.unit.name))
 
 
@@ -120,6 +125,23 @@ def sheet_of(ua: UnitAssessment) -> ScoreSheet | None:
     return None if ua.sheet is None else sheet_from_dict(ua.sheet)
 
 
+# What a sheet says of the grade until the office publishes the results.
+UNPUBLISHED_GRADE = {"grade": "", "grade_label": "", "grade_explanation": "等级在考核结果公布后确定"}
+
+
+def visible_sheet(actor: Actor, ua: UnitAssessment) -> dict[str, Any] | None:
+    """The stored 评分表 as this reader may see it: None without the right to it; before publication a
+    non-staff reader gets it without the grade."""
+    if ua.sheet is None or not can_see_sheet(actor, ua):
+        return None
+    return ua.sheet if can_see_results(actor, ua.cycle) else ua.sheet | UNPUBLISHED_GRADE
+
+
+def visible_score_sheet(actor: Actor, ua: UnitAssessment) -> ScoreSheet | None:
+    data = visible_sheet(actor, ua)
+    return None if data is None else sheet_from_dict(data)
+
+
 def ranked_rows(units: list[UnitAssessment]) -> list[RankedRow]:
     rows = []
     for ua in units:
@@ -136,18 +158,19 @@ def evidence_by_item(ua: UnitAssessment) -> dict[str, list[AssessmentEvidence]]:
     return out
 
 
-def summary(ua: UnitAssessment) -> dict[str, Any]:
-    """The ranking line: what anyone who sees the row may see."""
+def summary(actor: Actor, ua: UnitAssessment) -> dict[str, Any]:
+    """The ranking line as this reader may see it; rank, grade and 整改 are None until it may see the results."""
     sheet = ua.sheet or {}
+    results = can_see_results(actor, ua.cycle)
     return {
         "id": ua.id,
         "unit_id": ua.unit_id,
         "unit_name": ua.unit.name,
-        "rank": ua.rank,
+        "rank": ua.rank if results else None,
         "final_score": None if ua.final_score is None else str(ua.final_score),
-        "grade": ua.grade,
+        "grade": ua.grade if results else None,
         "vetoed": bool(sheet.get("vetoes")),
-        "rectify": ua.rectify,
+        "rectify": ua.rectify if results else None,
     }
 
 
@@ -175,8 +198,8 @@ def export_results(
 def export_sheet(actor: Actor, ua: UnitAssessment, fmt: str) -> tuple[bytes, str, str]:
     from qcity.assessment.export import score_sheet_to_docx, score_sheet_to_xlsx
 
-    sheet = sheet_of(ua)
-    if sheet is None or not can_see_sheet(actor, ua):
+    sheet = visible_score_sheet(actor, ua)
+    if sheet is None:
         raise NotFound("评分表不存在或尚未公布")
     name = f"{ua.cycle.name}-{ua.unit.name}-评分表"
     if fmt == "docx":

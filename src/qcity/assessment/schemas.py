@@ -42,6 +42,8 @@ class TransitionOut(BaseModel):
 
 
 class RankingRow(BaseModel):
+    """rank, grade and rectify are None until the reader may see the results (a unit: after publication)."""
+
     id: int
     unit_id: int
     unit_name: str
@@ -49,7 +51,7 @@ class RankingRow(BaseModel):
     final_score: str | None
     grade: str | None
     vetoed: bool
-    rectify: bool
+    rectify: bool | None
 
 
 class CycleOut(BaseModel):
@@ -110,6 +112,7 @@ class UnitAssessmentOut(RankingRow):
     cycle_id: int
     self_state: str
     version: int
-    sheet: dict[str, Any] | None = None  # None when this reader may see only the ranking line
+    # None when this reader may see only the ranking line; a blank grade until it may see the results
+    sheet: dict[str, Any] | None = None
     inputs: dict[str, Any] | None = None  # self scores, verified scores, adjustments, vetoes, metric snapshot
     evidence: list[EvidenceOut] = Field(default_factory=list)

@@ -350,7 +350,8 @@ def _dec_or_none(value: Any) -> Decimal | None:
 
 
 def _points(value: object, field_name: str, label: str, high: Decimal | None) -> Decimal | None:
-    """A score as typed: blank → None; a number from 0 to `high` with at most two decimals."""
+    """A score as typed: blank → None; a number from 0 to `high` with at most two decimals. `label` names the
+    score the way the message reads: “2.1 制度建设”的自评分."""
     text = "" if value is None else str(value).strip()
     if not text:
         return None
@@ -359,16 +360,27 @@ def _points(value: object, field_name: str, label: str, high: Decimal | None) ->
     except InvalidOperation:
         raise ValidationError(f"{label}应为数字", field_name, plain=f"{field_name}: not a number") from None
     if not number.is_finite() or number < 0 or (high is not None and number > high):
-        limit = f"0到{fmt(high)}分之间" if high is not None else "不小于0"
-        raise ValidationError(f"{label}应在{limit}", field_name, plain=f"{field_name}: out of range")
+        limit = f"应在0到{fmt(high)}分之间" if high is not None else "应不小于0"
+        raise ValidationError(f"{label}{limit}", field_name, plain=f"{field_name}: out of range")
     if number != number.quantize(Decimal("0.01")):
         raise ValidationError(f"{label}最多保留两位小数", field_name, plain=f"{field_name}: 2 decimals")
     return number
 
 
-def _check_version(ua: UnitAssessment, version: object) -> None:
+def _typed(value: object) -> bool:
+    """Does a submission carry anything the user typed (text anywhere in it)?"""
+    if isinstance(value, Mapping):
+        return any(_typed(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_typed(v) for v in value)
+    return value is not None and str(value).strip() != ""
+
+
+def _check_version(ua: UnitAssessment, version: object, typed: bool) -> None:
+    """Optimistic lock; the form comes back with what was typed, so say so, but only when something was."""
     if version not in (None, "") and str(version).strip() != str(ua.version):
-        raise Conflict("该考核记录已被他人修改，请刷新后再保存（您填写的内容未丢失）", "version",
+        kept = "（您填写的内容未丢失）" if typed else ""
+        raise Conflict(f"该考核记录已被他人修改，请刷新后再保存{kept}", "version",
                        plain="changed by someone else; reload and try again")  # fmt: skip
 
 
@@ -393,7 +405,7 @@ def self_assess(
     """Save (and with submit=True, submit) the unit's 自评分 and its bonus claims (加分申报)."""
     ua = get_for_write(session, actor, ua_id)
     _require_own_open(actor, ua)
-    _check_version(ua, version)
+    _check_version(ua, version, _typed([scores, notes, claims]))
     scheme = queries.frozen_scheme(ua.cycle)
     manual = {i.code: i for i in scheme.leaves() if i.method == "manual"}
     unknown = sorted(set(scores) - set(manual))
@@ -404,7 +416,7 @@ def self_assess(
     new_scores: dict[str, Any] = {}
     for code, item in manual.items():
         where = f"score[{code}]"
-        value = _points(scores.get(code), where, f"{code} {item.name} 自评分", item.points)
+        value = _points(scores.get(code), where, f"“{code} {item.name}”的自评分", item.points)
         note = str((notes or {}).get(code) or "").strip()[:MAX_TEXT]
         if value is not None or note:
             new_scores[code] = {"score": None if value is None else str(value), "note": note}
@@ -453,7 +465,7 @@ def _parse_claims(scheme: Scheme, claims: Sequence[Mapping[str, Any]], *, by: st
                 "请选择本方案的加分或扣分项目", f"{where}.code", plain=f"unknown item {code!r}"
             )
         label = "申报分" if by == "unit" else "分值"
-        points = _points(claim.get("points"), f"{where}.points", f"{items[kind][code].name} {label}", None)
+        points = _points(claim.get("points"), f"{where}.points", f"“{items[kind][code].name}”的{label}", None)
         if points is None or points <= 0:
             raise ValidationError(
                 f"“{items[kind][code].name}”的{label}应大于0", f"{where}.points", plain="points > 0"
@@ -519,7 +531,7 @@ def verify(
         raise StateError(
             f"考核周期当前为“{state}”，只有核定阶段可以核定", "state", plain=f"cycle is {ua.cycle.state}"
         )
-    _check_version(ua, version)
+    _check_version(ua, version, _typed([scores, reasons, claim_points, claim_reasons, entries, vetoes]))
     scheme = queries.frozen_scheme(ua.cycle)
     reasons = reasons or {}
     verified: dict[str, Any] = {}
@@ -527,9 +539,8 @@ def verify(
         if item.method != "manual":
             continue
         own = _dec_or_none(((ua.self_scores or {}).get(item.code) or {}).get("score"))
-        value = _points(
-            scores.get(item.code), f"score[{item.code}]", f"{item.code} {item.name} 核定分", item.points
-        )
+        label = f"“{item.code} {item.name}”的核定分"
+        value = _points(scores.get(item.code), f"score[{item.code}]", label, item.points)
         value = own if value is None else value
         reason = str(reasons.get(item.code) or "").strip()[:MAX_TEXT]
         if value is not None and own is not None and value != own and not reason:
@@ -570,7 +581,7 @@ def _verify_claims(
         if entry.get("by") != "unit":
             continue  # the office's own entries are replaced by this save
         claimed = _dec_or_none(entry.get("claimed"))
-        value = _points(points.get(n), f"claim[{n}].points", f"“{entry['code']}”核定分", None)
+        value = _points(points.get(n), f"claim[{n}].points", f"加分申报“{entry['code']}”的核定分", None)
         value = claimed if value is None else value
         reason = str(reasons.get(n) or "").strip()[:MAX_TEXT]
         if value != claimed and not reason:
