@@ -92,8 +92,11 @@ def test_stale_version_is_a_conflict(personas, world) -> None:  # type: ignore[n
     first = _draft(a, world).json()
     assert _draft(a, world, text="第二次", version=first["version"]).status_code == 200
     r = _draft(a, world, text="过期的编辑", version=first["version"])
-    assert r.status_code == 409
+    assert r.status_code == 409 and "内容未丢失" in r.json()["message"]
     assert a.get(f"/api/v1/reports/{first['id']}").json()["text"] == "第二次"
+    a.post(f"/api/v1/reports/{first['id']}/submit", json={})
+    r = personas["admin"].post(f"/api/v1/reports/{first['id']}/accept", json={"version": first["version"]})
+    assert r.status_code == 409 and r.json()["message"] == "该报告已被他人修改，请刷新后重新审核"
 
 
 def test_lead_unit_sees_participant_reports_but_not_drafts(personas, world) -> None:  # type: ignore[no-untyped-def]

@@ -100,10 +100,17 @@ def _check_fields(text: str, percent: object, work_status: str) -> int:
     return value
 
 
-def _check_version(report: ProgressReport, version: int | None) -> None:
+def _check_version(report: ProgressReport, version: int | None, *, writing: bool = True) -> None:
+    """`writing`: the liaison's own text is at stake (the form keeps it), rather than a review action."""
     if version is not None and int(version) != report.version:
-        raise Conflict("该报告已被他人修改，请刷新后再保存（您的内容未丢失，可复制后重新填写）", "version",
-                       plain="the report was changed by someone else; reload and try again")  # fmt: skip
+        message = (
+            "该报告已被他人修改，请刷新后再保存（您的内容未丢失，可复制后重新填写）"
+            if writing
+            else "该报告已被他人修改，请刷新后重新审核"
+        )
+        raise Conflict(
+            message, "version", plain="the report was changed by someone else; reload and try again"
+        )
 
 
 def save_draft(
@@ -176,7 +183,7 @@ def _review(session: Session, actor: Actor, report_id: int, version: int | None)
         raise Forbidden("只有办公室可以审核进展报告")
     if report.state != "submitted":
         raise StateError("只有已提交的报告可以审核", "state", plain=f"cannot review a {report.state} report")
-    _check_version(report, version)
+    _check_version(report, version, writing=False)
     return report
 
 
