@@ -265,4 +265,13 @@ def test_a_baseline_year_before_a_later_goal_year_is_not_a_target() -> None:
         "某市质量强市实施方案\n一、主要目标\n2022年全市食品抽检合格率为97.2%，到2025年提高到98.5%以上。\n"
     )
     assert plan.horizon == [2025]
-    assert all(t.value != 97.2 for t in plan.targets)
+    got = [(t.indicator, t.op, t.value, t.unit, t.year) for t in plan.targets if not t.qualitative]
+    assert got == [
+        ("全市食品抽检合格率", ">=", 98.5, "%", 2025)
+    ]  # the goal clause takes the past clause's subject
+
+
+def test_a_goal_clause_borrows_only_from_its_own_sentence() -> None:
+    text = "某市方案\n一、主要目标\n2020年全市有效注册商标4.2万件，到2025年达到6万件。到2025年，达到国内先进水平的企业30家。\n"
+    got = [(t.indicator, t.value, t.unit) for t in parse_text(text).targets if not t.qualitative]
+    assert got == [("全市有效注册商标", 6, "万件"), ("达到国内先进水平的企业", 30, "家")]

@@ -375,7 +375,7 @@ def _starts_with_commit(text: str) -> str:
 class ClauseReader:
     """Finds targets in one text (a paragraph or a table cell)."""
 
-    __slots__ = ("found", "goal", "norm", "past_before", "text", "year")
+    __slots__ = ("carried", "found", "goal", "norm", "past_before", "text", "year")
 
     def __init__(
         self, text: str, norm: str, *, goal: bool, year: int | None, past_before: int | None
@@ -383,6 +383,9 @@ class ClauseReader:
         self.text, self.norm = text, norm
         self.goal, self.year, self.past_before = goal, year, past_before
         self.found: list[Found] = []
+        # The subject of a past figure earlier in the sentence, for a goal clause that names none:
+        # "2022年全市食品抽检合格率为97.2%,到2025年提高到98.5%以上".
+        self.carried: str | None = None
 
     def run(self) -> list[Found]:
         norm = self.norm
@@ -391,6 +394,8 @@ class ClauseReader:
         past = False
         spans = clauses(norm)
         for start, end in spans:
+            if start == 0 or norm[start - 1] in "。\n":
+                self.carried = None
             if not MAYBE_AMOUNT.search(norm, start, end):
                 # no amount here, and no year either (a year is digits): only a sentence end matters
                 if start == 0 or norm[start - 1] in "。\n":
@@ -410,6 +415,7 @@ class ClauseReader:
             elif start == 0 or norm[start - 1] in "。\n":
                 past = False  # a past-year scope lasts to the end of its sentence
             if past or PAST.search(head):
+                self.carried = self._subject(start, end) or self.carried
                 continue
             self._clause(start, end)
         if self.goal:
@@ -457,6 +463,18 @@ class ClauseReader:
                     accepted_verb = verb
                 s = amount.end
             k += 1
+
+    def _subject(self, start: int, end: int) -> str | None:
+        """What a past figure measures: the words before its first amount, without the year and '为'."""
+        amounts = find_amounts(self.norm[start:end])
+        if not amounts:
+            return None
+        at = start + amounts[0].start
+        _, cue_start = _pre_cue(self.norm, start, at)
+        year = YEAR_PREFIX_AT.match(self.norm, start, cue_start)
+        core = _strip_fillers(self.norm[year.end() if year else start : cue_start]).removesuffix("为")
+        core = core.removesuffix("是").strip(" ,")
+        return core if 2 <= len(core) <= INDICATOR_MAX and not find_amounts(core) else None
 
     def _bare(self, group: tuple[int, int, list[Amount]]) -> bool:
         s, e, inside = group
@@ -519,6 +537,8 @@ class ClauseReader:
             indicator = core + cue  # 年均增长, 下降: the change is what is measured
         if continuing and accepted_verb and not core:
             indicator = accepted_verb + post_core
+        if not indicator and self.carried:
+            indicator = self.carried
         verb = _starts_with_commit(core) or accepted_verb or ""
         op = self._op(cue_op, amount)
         names = self._split_rates(indicator, pre)
