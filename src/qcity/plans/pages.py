@@ -30,6 +30,7 @@ from qcity.kit.errors import DomainError, NotFound, ValidationError
 from qcity.models import Region
 from qcity.plans import export, service
 from qcity.plans.periods import FREQUENCY_NAMES
+from qcity.plans.reading import read_plan
 from qcity.tasks import queries
 from qcity.tasks.lights import LIGHT_NAMES, roll_up
 from qcity.web.deps import DbSession, read_upload, require
@@ -214,19 +215,11 @@ def import_upload(
     request: Request, db: DbSession, file: UploadFile | None = File(None),
     actor: Actor = Depends(require("plan.import")),
 ) -> Response:  # fmt: skip
-    from qcity.extract import extract_plan
-    from qcity.readers import read_document
-    from qcity.readers.errors import PlanReadError
-
     settings: Settings = request.app.state.settings
     try:
         data = read_upload(request, file, "方案文件")
         assert file is not None and file.filename  # read_upload refused anything else
-        try:
-            doc = read_document(data, filename=file.filename)
-            parsed = extract_plan(doc)
-        except PlanReadError as exc:
-            raise ValidationError(f"无法读取方案文件：{exc.chinese}", "file", plain=str(exc)) from None
+        doc, parsed = read_plan(data, file.filename)
         if not parsed.tasks and not parsed.targets:
             raise ValidationError("文件中没有识别出任何任务或目标，请确认上传的是方案原文", "file",
                                   plain="no tasks or targets found")  # fmt: skip
