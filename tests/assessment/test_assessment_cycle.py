@@ -226,3 +226,11 @@ def test_a_changed_scheme_is_a_new_version_and_the_cycle_keeps_its_own(
     assert session.get(AssessmentCycle, ids["cycle_id"]).scheme_id == ids["scheme_id"]  # type: ignore[union-attr]
     assert session.get(AssessmentScheme, ids["scheme_id"]).body["bonus"]["cap"] == 4  # type: ignore[union-attr]
     assert session.scalar(select(ProgressReport.id)) is None
+
+
+def test_evidence_files_follow_the_attachment_types(session: Session, world: World, files: Path) -> None:
+    ids = seed_assessment(session, world, files)
+    with pytest.raises(ValidationError) as err:
+        service.add_evidence(session, actor(session, "liaison_a"), ids["ua_id"], item_code="2.1", filename="x.exe",
+                             content_type="", data=b"MZ", files_dir=files, max_bytes=10_000)  # fmt: skip
+    assert err.value.field == "file" and "类型" in err.value.message

@@ -8,7 +8,6 @@ are snapshotted, so a published or closed cycle recomputes to the same cents wha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,12 +38,11 @@ from qcity.db.base import utcnow
 from qcity.kit.dates import today_cn
 from qcity.kit.errors import Conflict, Forbidden, StateError, ValidationError
 from qcity.models import AssessmentCycle, AssessmentEvidence, AssessmentScheme, Region, Unit, UnitAssessment
-from qcity.tasks.service import store_file
+from qcity.tasks.service import evidence_name, store_file
 
 UA_FIELDS = ["self_state", "self_scores", "verified_scores", "vetoes", "adjustments", "version"]
 CYCLE_FIELDS = ["name", "year", "state", "bottom_n", "publish_sheets", "scheme_id"]
 MAX_TEXT = 2000
-_UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f<>:\"|?*]")
 ASSESSED_KINDS = ("department", "town", "other")  # the committee and its office assess, they are not assessed
 
 
@@ -494,7 +492,7 @@ def add_evidence(
     code = (item_code or "").strip()
     if code not in codes:
         raise ValidationError("请选择佐证材料对应的考核项目", "item_code", plain=f"unknown item {code!r}")
-    name = _UNSAFE_NAME.sub("_", (filename or "").strip())[-200:]
+    name = evidence_name(filename)
     if not name or not data:
         raise ValidationError("请选择要上传的佐证材料文件", "file", plain="no file")
     if len(data) > max_bytes:

@@ -218,6 +218,16 @@ def return_report(
 _UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f<>:\"|?*]")
 
 
+def evidence_name(filename: str | None) -> str:
+    """An uploaded evidence file's name made safe to store and offer back ("" when none was given); refused
+    unless its type is in ATTACHMENT_TYPES. Report attachments and assessment 佐证材料 both pass through here."""
+    name = _UNSAFE_NAME.sub("_", (filename or "").strip())[-200:]
+    if name and Path(name).suffix.lower() not in ATTACHMENT_TYPES:
+        raise ValidationError("附件类型不支持：请上传文档、表格、图片、PDF/OFD或压缩包", "file",
+                              plain=f"attachment type not allowed: {Path(name).suffix or 'no extension'}")  # fmt: skip
+    return name
+
+
 def store_file(files_dir: Path, data: bytes) -> str:
     """Write content-addressed (by SHA-256) via a temp file and rename, so a killed process leaves no half file."""
     digest = hashlib.sha256(data).hexdigest()
@@ -243,15 +253,9 @@ def add_attachment(
     _require_own_unit(actor, report.assignment)
     if report.state not in EDITABLE_STATES:
         raise StateError("报告已提交，不能再添加附件", "file", plain=f"report is {report.state}")
-    name = _UNSAFE_NAME.sub("_", (filename or "").strip())[-200:]
+    name = evidence_name(filename)
     if not name:
         raise ValidationError("附件缺少文件名", "file", plain="attachment has no file name")
-    if Path(name).suffix.lower() not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            "附件类型不支持：请上传文档、表格、图片、PDF/OFD或压缩包",
-            "file",
-            plain=f"attachment type not allowed: {Path(name).suffix or 'no extension'}",
-        )
     if not data:
         raise ValidationError("附件是空文件", "file", plain="attachment is empty")
     if len(data) > max_bytes:
