@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from qcity.audit.service import verify
 from qcity.db.engine import make_session_factory
-from qcity.models import AuditEvent
+from qcity.kit.dates import today_cn
+from qcity.models import AuditEvent, ProgressReport, ReportingPeriod
 
 
 def _draft(client, world, **body):  # type: ignore[no-untyped-def]
@@ -74,6 +76,35 @@ def test_bad_input_names_the_field_and_saves_nothing(personas, world) -> None:  
     assert a.get(f"/api/v1/assignments/{world.assignment_a}").json()["reports"] == []
     r = a.put(f"/api/v1/assignments/{world.assignment_a}/reports/999999", json={"text": "x", "percent": 1})
     assert r.status_code == 422 and r.json()["field"] == "period_id"
+
+
+def test_a_period_that_has_not_begun_takes_no_report(personas, world, engine) -> None:  # type: ignore[no-untyped-def]
+    with make_session_factory(engine)() as s:
+        periods = s.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == world.plan_id)).all()
+        future = min(
+            (p for p in periods if p.starts_on > today_cn()), key=lambda p: p.starts_on, default=None
+        )
+        if future is None:  # the test plan runs to 2025; give it a period after today, as a longer plan has
+            start = today_cn().replace(day=1) + timedelta(days=40)
+            future = ReportingPeriod(plan_id=world.plan_id, label="未来报告期", starts_on=start,
+                                     ends_on=start + timedelta(days=20), due_on=start + timedelta(days=25))  # fmt: skip
+            s.add(future)
+            s.commit()
+        future_id, label = future.id, future.label
+    a = personas["liaison_a"]
+    r = a.put(
+        f"/api/v1/assignments/{world.assignment_a}/reports/{future_id}",
+        json={"text": "提前报", "percent": 10},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "period_id"
+    assert label in r.json()["message"] and "尚不能填报" in r.json()["message"]
+    with make_session_factory(engine)() as s:
+        assert s.scalar(select(ProgressReport).where(ProgressReport.period_id == future_id)) is None
+    assert _draft(a, world).status_code == 200  # a period that has begun still takes one
+    page = a.get(f"/my/assignments/{world.assignment_a}?period_id={future_id}")
+    assert page.status_code == 200 and "届时可以填报" in page.text and 'id="report-form"' not in page.text
+    page = a.get(f"/my/assignments/{world.assignment_a}")
+    assert 'id="report-form"' in page.text and f">{label}</option>" not in page.text
 
 
 def test_return_needs_a_reason_and_only_submitted_reports_are_reviewed(personas, world) -> None:  # type: ignore[no-untyped-def]

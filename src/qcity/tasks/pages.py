@@ -160,11 +160,14 @@ def _report_context(db: DbSession, actor: Actor, assignment: Assignment, period:
     }
     if form:
         values |= {k: form.get(k, values[k]) for k in values}
+    today = today_cn()
+    begun = period.starts_on <= today  # no report before its period begins (service.save_draft)
     return {
         "actor": actor, "assignment": assignment, "task": assignment.task, "period": period, "report": report,
         "history": history, "escalations": escalations, "state": state, "values": values, "error": error,
-        "work_statuses": WORK_STATUS_NAMES, "editable": report is None or report.state in service.EDITABLE_STATES,
-        "periods": queries.periods_of_plan(db, actor, assignment.task.plan_id),
+        "work_statuses": WORK_STATUS_NAMES, "begun": begun,
+        "editable": begun and (report is None or report.state in service.EDITABLE_STATES),
+        "periods": queries.periods_of_plan(db, actor, assignment.task.plan_id, begun_by=today),
     }  # fmt: skip
 
 

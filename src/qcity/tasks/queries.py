@@ -229,12 +229,14 @@ def paginate_rows(session: Session, stmt: Any, page: int, per_page: int) -> RowP
     return RowPage(items, total, page, per_page)
 
 
-def _done_flag() -> Any:
+def _done_flag(not_after: date) -> Any:
     """Per assignment: 1 if its latest accepted report (by period) is completed or 100 %, 0 if not, NULL if none.
 
     Correlated on Assignment and Task (both in the enclosing query). It walks the plan's periods newest first and
     looks up the assignment's report for each (a report's period is always of its task's plan), so it stops at
     the first accepted one instead of reading and sorting every report of the assignment (bench/pages.py).
+    The walk starts at the period of `not_after`, not at the plan's last one (a plan to 2035 has a hundred
+    periods still to come): no report is made for a period that has not begun (service.save_draft).
     """
     return (
         select(
@@ -247,7 +249,11 @@ def _done_flag() -> Any:
                 ProgressReport.period_id == ReportingPeriod.id, ProgressReport.assignment_id == Assignment.id
             ),
         )
-        .where(ReportingPeriod.plan_id == Task.plan_id, ProgressReport.state == "accepted")
+        .where(
+            ReportingPeriod.plan_id == Task.plan_id,
+            ReportingPeriod.starts_on <= not_after,
+            ProgressReport.state == "accepted",
+        )
         .order_by(ReportingPeriod.starts_on.desc())
         .limit(1)
         .correlate(Assignment, Task)
@@ -273,7 +279,7 @@ def assignment_facts(
         select(
             Assignment.id.label("id"), Assignment.task_id.label("task_id"), Assignment.unit_id.label("unit_id"),
             Assignment.role.label("role"), Assignment.due_date.label("due_date"), Task.plan_id.label("plan_id"),
-            _done_flag().label("done"), yellow_until.label("yellow_until"),
+            _done_flag(max(today, today_cn())).label("done"), yellow_until.label("yellow_until"),
         )
         .join(Task, Task.id == Assignment.task_id)
         .join(Plan, Plan.id == Task.plan_id)
@@ -682,6 +688,11 @@ def escalations_of_assignments(session: Session, actor: Actor, assignment_ids: l
     return list(session.scalars(stmt.order_by(Escalation.id)))
 
 
-def periods_of_plan(session: Session, actor: Actor, plan_id: int) -> list[ReportingPeriod]:
+def periods_of_plan(
+    session: Session, actor: Actor, plan_id: int, *, begun_by: date | None = None
+) -> list[ReportingPeriod]:
+    """The plan's periods in order; with `begun_by`, only those begun by that day (the ones a report can be for)."""
     stmt = scoped(select(ReportingPeriod), ReportingPeriod, actor).where(ReportingPeriod.plan_id == plan_id)
+    if begun_by is not None:
+        stmt = stmt.where(ReportingPeriod.starts_on <= begun_by)
     return list(session.scalars(stmt.order_by(ReportingPeriod.starts_on)))

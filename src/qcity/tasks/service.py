@@ -20,7 +20,7 @@ from qcity.accounts.actor import Actor
 from qcity.accounts.scope import scoped
 from qcity.audit import service as audit
 from qcity.db.base import utcnow
-from qcity.kit.dates import today_cn
+from qcity.kit.dates import fmt_date, today_cn
 from qcity.kit.errors import Conflict, Forbidden, NotFound, StateError, ValidationError
 from qcity.models import Assignment, Attachment, Escalation, ProgressReport, ReportingPeriod, Task
 from qcity.models.task import WORK_STATUSES
@@ -130,6 +130,11 @@ def save_draft(
     period = session.get(ReportingPeriod, period_id)
     if period is None or period.plan_id != assignment.task.plan_id:
         raise ValidationError("报告期不存在", "period_id", plain=f"no period {period_id} for this plan")
+    if period.starts_on > today_cn():
+        # Progress is reported for work done: a period that has not begun has none yet. The light of a task
+        # (queries._done_flag) relies on this and reads only periods that have begun.
+        raise ValidationError(f"报告期“{period.label}”自{fmt_date(period.starts_on)}开始，尚不能填报", "period_id",
+                              plain=f"period {period.label} starts on {period.starts_on}")  # fmt: skip
     value = _check_fields(text or "", percent, work_status)
     report = session.scalar(
         select(ProgressReport).where(
