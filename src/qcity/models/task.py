@@ -58,7 +58,8 @@ class ProgressReport(IdMixin, TimestampMixin, Base):
     __tablename__ = "progress_report"
     __table_args__ = (
         UniqueConstraint("assignment_id", "period_id"),
-        # An assignment's reports in one state, covering its latest accepted report's lookup: migration p001.
+        # An assignment's reports in one state, covering its latest accepted report's lookup (migration p001)
+        # and the on-time ranking (p002).
         Index(
             "ix_progress_report_assignment_state",
             "assignment_id",
@@ -66,6 +67,7 @@ class ProgressReport(IdMixin, TimestampMixin, Base):
             "period_id",
             "percent",
             "work_status",
+            "first_submitted_at",
         ),
     )
 

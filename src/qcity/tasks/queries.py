@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import Date, DateTime, String, and_, case, cast, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from qcity.accounts.actor import Actor
@@ -407,11 +407,6 @@ def unit_light_counts(session: Session, actor: Actor, today: date) -> list[dict[
     return sorted(units.values(), key=lambda u: (-u["red"], -u["yellow"], u["name"]))
 
 
-def _due_periods(session: Session, actor: Actor, today: date) -> list[ReportingPeriod]:
-    stmt = scoped(select(ReportingPeriod), ReportingPeriod, actor).where(ReportingPeriod.due_on < today)
-    return list(session.scalars(stmt))
-
-
 def period_deadline(session: Session) -> Any:
     """The end of a period's due day, China time (UTC+8, no daylight saving), as a UTC moment.
 
@@ -419,47 +414,55 @@ def period_deadline(session: Session) -> Any:
     comparison per period for each report (bench/pages.py)."""
     if session.get_bind().dialect.name == "postgresql":
         return func.timezone("Asia/Shanghai", cast(ReportingPeriod.due_on + 1, DateTime()))
-    # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: midnight after the due day, China time, is 16:00 UTC
-    return func.datetime(ReportingPeriod.due_on, "+16 hours")
+    # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: midnight after the due day, China time, is 16:00 UTC on the
+    # due day. Text, compared as text: the same as datetime(due_on, '+16 hours') without parsing a date per row.
+    return cast(ReportingPeriod.due_on, String()) + " 16:00:00"
 
 
-def _on_time_expr(session: Session) -> Any:
-    """A report is on time when first submitted before the end of its period's due day."""
-    return ProgressReport.first_submitted_at < period_deadline(session)
-
-
-def owed_expr(session: Session) -> Any:
+def owed_expr(session: Session, deadline: Any = None) -> Any:
     """An assignment owes a report for a period only if it existed before the period fell due: a plan imported
-    in November does not make its units late for the first three quarters (Assignment joined)."""
-    return Assignment.created_at < period_deadline(session)
+    in November does not make its units late for the first three quarters (Assignment joined; ReportingPeriod
+    too, unless the caller passes the period's `deadline` from period_deadlines)."""
+    return Assignment.created_at < (period_deadline(session) if deadline is None else deadline)
+
+
+def period_deadlines(session: Session, actor: Actor, due_before: date) -> Any:
+    """The periods in scope due before `due_before`, each with its deadline (period_deadline), as a CTE.
+
+    PostgreSQL computes each period's deadline once (MATERIALIZED); written inline, it converted the time zone
+    again for every report and every (assignment, period) pair, half of the ranking's time (bench/pages.py).
+    """
+    stmt = scoped(
+        select(ReportingPeriod.id, ReportingPeriod.plan_id, period_deadline(session).label("deadline")),
+        ReportingPeriod,
+        actor,
+    ).where(ReportingPeriod.due_on < due_before)
+    return stmt.cte("due_period").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def on_time_by_unit(session: Session, actor: Actor, today: date) -> list[dict[str, Any]]:
     """Units ranked by on-time reporting: reports first submitted by the due day, of those due so far."""
-    periods = _due_periods(session, actor, today)
-    if not periods:
-        return []
-    # The due periods by a join on due_on rather than an IN list of their ids: the periods of an assignment's plan
-    # are in scope whenever the assignment is, and SQLite turned the list into a probe per (assignment, period).
+    due = period_deadlines(session, actor, today)
+    # The due periods by a join on the plan rather than an IN list of their ids: SQLite turned the list into a
+    # probe per (assignment, period).
     expected = dict(
         session.execute(
             scoped(select(Assignment.unit_id, func.count()), Assignment, actor)
             .join(Task, Task.id == Assignment.task_id)
-            .join(ReportingPeriod, ReportingPeriod.plan_id == Task.plan_id)
-            .where(ReportingPeriod.due_on < today, Task.is_archived.is_(False), owed_expr(session))
+            .join(due, due.c.plan_id == Task.plan_id)
+            .where(Task.is_archived.is_(False), owed_expr(session, due.c.deadline))
             .group_by(Assignment.unit_id)
         ).all()
     )
-    on_time = _on_time_expr(session)
+    on_time = ProgressReport.first_submitted_at < due.c.deadline
     got = {
         uid: (n, ok or 0)
         for uid, n, ok in session.execute(
             scoped(select(Assignment.unit_id, func.count(), func.sum(case((on_time, 1), else_=0))),
                    ProgressReport, actor)
             .join(Assignment, Assignment.id == ProgressReport.assignment_id)
-            .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
-            .where(ReportingPeriod.due_on < today, ProgressReport.first_submitted_at.is_not(None),
-                   owed_expr(session))
+            .join(due, due.c.id == ProgressReport.period_id)
+            .where(ProgressReport.first_submitted_at.is_not(None), owed_expr(session, due.c.deadline))
             .group_by(Assignment.unit_id)
         )
     }  # fmt: skip
@@ -486,7 +489,7 @@ def on_time_by_month(session: Session, actor: Actor, today: date, months: int = 
     since = add_months(date(today.year, today.month, 1), -(months - 1))
     since_utc = datetime.combine(since, time(0), tzinfo=CHINA).astimezone(UTC)
     month = _month_of(session, ProgressReport.first_submitted_at)
-    on_time = _on_time_expr(session)
+    on_time = ProgressReport.first_submitted_at < period_deadline(session)
     rows = session.execute(
         scoped(select(month, func.count(), func.sum(case((on_time, 1), else_=0))), ProgressReport, actor)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
