@@ -91,13 +91,70 @@ def test_every_recorded_action_and_object_has_a_chinese_name() -> None:
 
 
 def test_the_log_page_shows_chinese_changes_and_links(personas, world) -> None:  # type: ignore[no-untyped-def]
-    personas["liaison_a"].put(
-        f"/api/v1/assignments/{world.assignment_a}/reports/{world.period_id}",
-        json={"text": "召开推进会", "percent": 5},
-    )
+    url = f"/api/v1/assignments/{world.assignment_a}/reports/{world.period_id}"
+    personas["liaison_a"].put(url, json={"text": "召开推进会", "percent": 5})
     page = personas["admin"].get("/audit").text
     assert "召开推进会" in page and "\\u53ec" not in page  # readable, not \u escapes
     assert "新建报告" in page and f'href="/plans/{world.plan_id}"' in page
+    assert '<th scope="row">进展情况</th>' in page and "<td>推进中</td>" in page  # field and value in words
+    version = (
+        personas["liaison_a"].get(f"/api/v1/assignments/{world.assignment_a}").json()["reports"][0]["version"]
+    )
+    personas["liaison_a"].put(url, json={"text": "召开推进会", "percent": 20, "version": version})
+    page = personas["admin"].get("/audit?action=report.update").text
+    assert '<th scope="row">完成百分比</th><td>5</td><td>20</td>' in page  # an update shows what it changed
+    assert '<th scope="row">进展情况</th>' not in page  # and not what it left alone
+
+
+def test_change_rows_name_fields_and_codes() -> None:
+    from qcity.audit.changes import change_rows
+
+    rows = change_rows(
+        "progress_report", {"state": "submitted", "text": "a"}, {"state": "accepted", "text": "a"}
+    )
+    assert rows == [("状态", "待审核", "已通过")]
+    assert change_rows("user", None, {"role_code": "liaison", "is_active": True, "unit_ids": [3, 4]}) == [
+        ("角色", "", "单位联络员"), ("启用", "", "是"), ("所属单位", "", "3、4"),
+    ]  # fmt: skip
+    assert change_rows("indicator_value", {"state": "entered"}, {"state": "approved"}) == [
+        ("状态", "待审核", "已审核")
+    ]
+    assert change_rows("plan", {"end_date": "2025-12-31"}, {"end_date": "2027-12-31"}) == [
+        ("结束日期", "2025年12月31日", "2027年12月31日")
+    ]
+    assert change_rows("x", {"nota": None}, {"nota": "新"}) == [
+        ("nota", "—", "新")
+    ]  # unknown field: its code
+
+
+def test_every_recorded_field_has_a_chinese_name() -> None:
+    """Every field an audit call records, from a dict it writes or a *_FIELDS list it snapshots, has a name."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    from qcity.audit.changes import FIELD_LABELS
+
+    fields: set[str] = set()
+    for path in Path("src/qcity").rglob("*.py"):
+        module = ".".join(path.with_suffix("").parts[1:])
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            # what audit.record writes: its keyword values, and any expression built on audit.snapshot(...)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "record":
+                parts = [k.value for k in node.keywords]
+            elif isinstance(node, ast.BinOp | ast.Call) and "snapshot(" in ast.unparse(node):
+                parts = [node]
+            else:
+                continue
+            for arg in (n for part in parts for n in ast.walk(part)):
+                if isinstance(arg, ast.Dict):
+                    fields |= {k.value for k in arg.keys if isinstance(k, ast.Constant)}
+                elif isinstance(arg, ast.Name) and arg.id.endswith("_FIELDS"):
+                    fields |= set(getattr(importlib.import_module(module), arg.id))
+    assert {"state", "percent", "role_code", "self_scores", "unlock_reason"} <= fields, (
+        "the scan finds the calls"
+    )
+    assert sorted(fields - set(FIELD_LABELS)) == []
 
 
 def test_every_link_an_anonymous_visitor_sees_works(app) -> None:  # type: ignore[no-untyped-def]

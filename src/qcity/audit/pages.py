@@ -15,6 +15,7 @@ from sqlalchemy import Select
 
 from qcity.accounts.actor import Actor
 from qcity.audit import queries
+from qcity.audit.changes import change_rows
 from qcity.kit.dates import CHINA, fmt_datetime, today_cn
 from qcity.kit.errors import ValidationError
 from qcity.web.deps import DbSession, require
@@ -86,7 +87,7 @@ def audit_page(
         "actor": actor, "page": result, "q": request.query_params, "today": today_cn(),
         "object_types": object_types, "actions": actions,
         "object_names": OBJECT_NAMES, "object_links": OBJECT_LINKS, "action_names": ACTION_NAMES,
-        "export_query": request.url.query,
+        "export_query": request.url.query, "change_rows": change_rows,
     }  # fmt: skip
     return render(request, "audit/log.html", ctx)
 

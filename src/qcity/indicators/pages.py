@@ -39,14 +39,11 @@ FIELDS = {"value": "数值", "period": "期间", "numerator": "分子", "denomin
           "baseline_period": "基期", "version": "版本", "state": "状态", "file": "文件"}  # fmt: skip
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "needs_acceleration": "warn", "limited_progress": "warn",
                 "moving_away": "bad", "missed": "bad", "unknown": "none", "needs_evidence": "none"}  # fmt: skip
-VALUE_STATES = {"entered": "待审核", "approved": "已审核"}
-SOURCES = {"entered": "填报", "imported": "导入", "computed": "系统计算"}
-PERIODICITY_NAMES = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
 
 
 def _common() -> dict[str, Any]:
     return {"STATUS_LABELS": STATUS_LABELS, "STATUS_CLASS": STATUS_CLASS, "FIELDS": FIELDS,
-            "VALUE_STATES": VALUE_STATES, "SOURCES": SOURCES, "PERIODICITY_NAMES": PERIODICITY_NAMES,
+            "VALUE_STATES": queries.VALUE_STATES, "SOURCES": queries.SOURCES, "PERIODICITY_NAMES": queries.PERIODICITY_NAMES,
             "STATUS_ORDER": queries.STATUS_ORDER, "target_words": target_words,
             "period_name": period_name, "TEXT_LIMITS": TEXT_LIMITS}  # fmt: skip
 

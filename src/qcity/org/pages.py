@@ -21,14 +21,6 @@ from qcity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-KIND_NAMES = {
-    "department": "部门",
-    "town": "镇街",
-    "committee": "委员会",
-    "office": "办公室",
-    "other": "其他",
-}
-
 
 def _context(db: DbSession, actor: Actor, page: int, q: str = "") -> dict[str, Any]:
     stmt = scoped(select(Unit), Unit, actor).options(selectinload(Unit.aliases))
@@ -41,7 +33,7 @@ def _context(db: DbSession, actor: Actor, page: int, q: str = "") -> dict[str, A
     people = dict(db.execute(select(UserUnit.unit_id, func.count()).where(UserUnit.unit_id.in_(ids))
                              .group_by(UserUnit.unit_id)).all())  # fmt: skip
     regions = list(db.scalars(scoped(select(Region), Region, actor).order_by(Region.path)))
-    return {"actor": actor, "page": result, "work": work, "people": people, "kinds": KIND_NAMES,
+    return {"actor": actor, "page": result, "work": work, "people": people, "kinds": service.KIND_NAMES,
             "regions": regions, "region_names": {r.id: r.name for r in regions}, "q": q, "form": {}}  # fmt: skip
 
 

@@ -12,6 +12,14 @@ from qcity.kit.errors import ValidationError
 from qcity.models import Region, Unit, UnitAlias
 from qcity.models.org import REGION_LEVELS, UNIT_KINDS
 
+KIND_NAMES = {
+    "department": "部门",
+    "town": "镇街",
+    "committee": "委员会",
+    "office": "办公室",
+    "other": "其他",
+}
+
 
 def create_region(
     session: Session, actor: Actor | None, *, code: str, name: str, level: str, parent_id: int | None = None

@@ -82,7 +82,7 @@ def render(request: Request, template: str, ctx: dict[str, Any], status_code: in
 def configure_templates(templates: Jinja2Templates, settings: Settings) -> Jinja2Templates:
     env = templates.env
     env.filters.update(date=fmt_date, datetime=fmt_datetime, number=fmt_number, size=fmt_size,
-                       percent=fmt_percent, json=fmt_json)  # fmt: skip
+                       percent=fmt_percent)  # fmt: skip
     env.globals.update(
         settings=settings,
         demo=settings.demo,

@@ -1,0 +1,99 @@
+"""What an audit event changed, in words: each field by its Chinese name, coded values by theirs (操作日志).
+
+The event keeps the field codes and raw values (they are hashed into the chain and exported as they are); only the
+page translates them. A field or value with no name here shows as its code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from qcity.accounts.permissions import ROLE_NAMES
+from qcity.assessment.queries import CYCLE_STATE_NAMES
+from qcity.indicators.queries import PERIODICITY_NAMES, SOURCES, VALUE_STATES
+from qcity.kit.dates import fmt_date
+from qcity.org.service import KIND_NAMES
+from qcity.plans.periods import FREQUENCY_NAMES
+from qcity.web.templating import OP_NAMES, STATE_NAMES, WORK_STATUS_NAMES, fmt_json
+
+FIELD_LABELS = {
+    # plans, tasks, reports, escalations, attachments
+    "title": "标题", "region_id": "地区", "start_date": "开始日期", "end_date": "结束日期",
+    "reporting_frequency": "报告频次", "revision": "版本号", "tasks": "任务数", "targets": "目标数", "no": "序号",
+    "content": "内容", "due_date": "完成时限", "is_archived": "已归档", "state": "状态", "text": "进展情况",
+    "percent": "完成百分比", "work_status": "工作状态", "return_reason": "退回原因", "version": "修改次数",
+    "assignment_id": "任务分工", "reason": "原因", "respond_by": "回复期限", "response": "签收意见",
+    "report_id": "进展报告", "filename": "文件名", "size": "大小", "sha256": "SHA-256",
+    # organisation and accounts
+    "code": "代码", "name": "名称", "level": "层级", "parent_id": "上级地区", "kind": "类型", "aliases": "别名",
+    "alias": "别名", "unit": "单位", "unit_id": "单位", "unit_ids": "所属单位", "username": "用户名",
+    "display_name": "姓名", "role_code": "角色", "is_active": "启用", "locked_until": "锁定至",
+    # indicators
+    "key": "指标代码", "direction": "方向", "natural_limit": "自然上限", "periodicity": "统计周期",
+    "data_source": "数据来源", "validation_rules": "校验规则", "indicator_id": "指标", "op": "目标类型",
+    "value": "数值", "value_high": "区间上限", "value_kind": "数值类型", "year": "年份", "baseline_value": "基期值",
+    "baseline_period": "基期", "evidence_accepted": "可用佐证", "period_end": "统计期末", "numerator": "分子",
+    "denominator": "分母", "comment": "说明", "locked": "已锁定", "unlock_reason": "解锁原因", "source": "来源",
+    "rows": "行数", "changed": "变更数",
+    # assessment
+    "bottom_n": "末位数", "publish_sheets": "公开评分表", "scheme_id": "考核方案", "units": "参评单位",
+    "self_state": "自评状态", "self_scores": "自评分", "verified_scores": "核定分", "vetoes": "一票否决",
+    "adjustments": "加减分", "unit_assessment_id": "单位考核", "item_code": "考核项目",
+    # inside assessment scores
+    "score": "得分", "points": "分值", "note": "说明",
+    # the demo marks what it generated
+    "demo": "演示数据",
+}  # fmt: skip
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+LEVEL_NAMES = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "乡镇街道"}
+DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
+# Coded values by field; a field whose codes differ by object type is keyed by (object type, field).
+VALUE_NAMES: dict[Any, dict[Any, str]] = {
+    ("progress_report", "state"): STATE_NAMES, ("indicator_value", "state"): VALUE_STATES,
+    ("assessment_cycle", "state"): CYCLE_STATE_NAMES, ("indicator_value", "source"): SOURCES,
+    "work_status": WORK_STATUS_NAMES, "role_code": ROLE_NAMES, "kind": KIND_NAMES, "level": LEVEL_NAMES,
+    "reporting_frequency": FREQUENCY_NAMES, "periodicity": PERIODICITY_NAMES, "data_source": SOURCES,
+    "direction": DIRECTION_NAMES, "op": OP_NAMES, "self_state": {"draft": "未提交", "submitted": "已提交"},
+}  # fmt: skip
+
+
+def value_text(object_type: str, field: str, value: Any) -> str:
+    """One recorded value as a person reads it."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(value_text(object_type, field, v) for v in value)
+    if isinstance(value, dict):  # e.g. scores by item: {"2.1": {"score": "11", "reason": ""}}
+        return "；".join(f"{k}：{_inline(v)}" for k, v in value.items())
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return fmt_date(date.fromisoformat(value))
+    names = VALUE_NAMES.get((object_type, field)) or VALUE_NAMES.get(field) or {}
+    return names.get(value, str(value)) if isinstance(value, str | int) else str(value)
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "，".join(f"{FIELD_LABELS.get(k, k)}{v}" for k, v in value.items() if v not in (None, ""))
+    return fmt_json(value) if isinstance(value, list) else str(value)
+
+
+def change_rows(object_type: str, before: Any, after: Any) -> list[tuple[str, str, str]]:
+    """(field name, before, after) for the page; an update lists only the fields it changed."""
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        return [("内容", value_text(object_type, "", before), value_text(object_type, "", after))]
+    before, after = before or {}, after or {}
+    fields = list(dict.fromkeys([*after, *before]))
+    if before and after:
+        fields = [f for f in fields if before.get(f) != after.get(f)] or fields
+    return [
+        (
+            FIELD_LABELS.get(f, f),
+            value_text(object_type, f, before[f]) if f in before else "",
+            value_text(object_type, f, after[f]) if f in after else "",
+        )
+        for f in fields
+    ]
