@@ -74,3 +74,19 @@ def test_light_counts_add_up_to_the_plans_tasks(session: Session, world: World) 
     assert sum(counts.values()) == 3
     green = task_table(session, office, world.plan_id, today=today, light_name="green")
     assert counts["green"] == green.total
+
+
+def test_this_weeks_due_list_shows_todays_light(session: Session, world: World) -> None:
+    """Due yesterday is red today, though it was still yellow on Monday when the week began."""
+    from qcity.tasks.queries import due_between
+
+    today = date(2024, 3, 6)  # a Wednesday
+    monday = today - timedelta(days=today.weekday())
+    session.execute(
+        update(Assignment).where(Assignment.id == world.assignment_a).values(due_date=today - timedelta(1))
+    )
+    session.flush()
+    rows = due_between(session, _actor(session, "admin"), monday, monday + timedelta(days=6), today=today)
+    assert [(a.id, rank) for a, rank in rows if a.id == world.assignment_a] == [
+        (world.assignment_a, 0)
+    ]  # red

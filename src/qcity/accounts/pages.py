@@ -96,7 +96,7 @@ def dashboard_context(db: DbSession, actor: Actor) -> dict[str, Any]:
         "unit_lights": unit_lights,
         "on_time": queries.on_time_by_unit(db, actor, today),
         "months": months,
-        "due_assignments": queries.due_between(db, actor, week_start, week_end),
+        "due_assignments": queries.due_between(db, actor, week_start, week_end, today=today),
         "due_periods": queries.periods_due_between(db, actor, week_start, week_end),
         "unit_chart": _unit_chart(unit_lights[:30]),
         "month_chart": _month_chart(months),

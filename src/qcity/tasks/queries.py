@@ -506,9 +506,12 @@ def on_time_by_month(session: Session, actor: Actor, today: date, months: int = 
     return out
 
 
-def due_between(session: Session, actor: Actor, start: date, end: date, limit: int = 20) -> list[Any]:
-    """Open assignments due in [start, end]: (Assignment, rank), soonest first."""
-    f = assignment_facts(session, actor, start)
+def due_between(
+    session: Session, actor: Actor, start: date, end: date, *, today: date | None = None, limit: int = 20
+) -> list[Any]:
+    """Open assignments due in [start, end]: (Assignment, rank), soonest first, each with its light today (as on
+    every other page; this week's list once showed Monday's light on a Wednesday)."""
+    f = assignment_facts(session, actor, today or today_cn())
     stmt = (
         select(Assignment, f.c.rank)
         .join(f, f.c.id == Assignment.id)
