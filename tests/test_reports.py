@@ -216,3 +216,18 @@ def test_attachments_are_documents_images_or_archives(personas, world) -> None: 
             f"/api/v1/reports/{rid}/attachments", files={"file": (name, b"data", "application/octet-stream")}
         )
         assert r.status_code == 201, name
+
+
+def test_review_keeps_its_view_after_an_error_and_after_an_action(personas, world) -> None:  # type: ignore[no-untyped-def]
+    a, admin = personas["liaison_a"], personas["admin"]
+    rid = _draft(a, world).json()["id"]
+    a.post(f"/api/v1/reports/{rid}/submit", json={})
+    view = f"sort=unit&unit_id={world.unit_a}"
+    r = admin.post("/review", data={"return_one": str(rid), f"reason_{rid}": " ", "back": view})
+    assert r.status_code == 422 and "退回时必须填写原因" in r.text
+    assert f'name="back" value="{view.replace("&", "&amp;")}"' in r.text  # the same filtered view, kept
+    assert 'value="unit" selected' in r.text
+    r = admin.post(
+        "/review", data={"accept_one": str(rid), "back": f"{view}&done=returned-1"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/review?{view}&done=accepted-1"  # one notice

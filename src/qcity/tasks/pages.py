@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, QueryParams
 
 from qcity.accounts.actor import Actor
 from qcity.kit.dates import fmt_datetime, today_cn
@@ -245,8 +246,9 @@ REVIEW_SORTS = {"submitted": "提交时间（早→晚）", "-submitted": "提�
 
 
 def _review_context(db: DbSession, actor: Actor, request: Request, error: DomainError | None = None,
-                    form: Mapping[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
-    q = request.query_params
+                    form: Mapping[str, Any] | None = None, view: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """`view`: the queue's query string (filters, sort, page) when it is not the request's own, as after a POST."""
+    q = QueryParams(_without_done(request.url.query if view is None else view))
     state = q.get("state") or "submitted"
     state = state if state in REVIEW_STATES else "submitted"
     sort = q.get("sort") or "submitted"
@@ -258,8 +260,13 @@ def _review_context(db: DbSession, actor: Actor, request: Request, error: Domain
         "actor": actor, "page": result, "reports": [row[0] for row in result.items], "state": state,
         "sort": sort, "unit_id": unit_id, "plan_id": plan_id, "states": REVIEW_STATES, "sorts": REVIEW_SORTS,
         "units": queries.units_in_scope(db, actor), "plans": queries.plans_of_region(db, actor),
-        "error": error, "form": form or {}, "query": request.url.query,
+        "error": error, "form": form or {}, "query": str(q),
     }  # fmt: skip
+
+
+def _without_done(query: str) -> str:
+    """A queue view's query string without the last action's `done=` notice, which would pile up otherwise."""
+    return urlencode([(k, v) for k, v in parse_qsl(query) if k != "done"])
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -275,12 +282,12 @@ def review_act(
     actor: Actor = Depends(require("report.review")),
 ) -> Response:  # fmt: skip
     """Accept or return one report (row buttons) or every ticked report (bulk buttons), all or nothing."""
-    back = str(form.get("back") or "")
+    back = _without_done(str(form.get("back") or ""))
     try:
         done = _apply_review(db, actor, form)
     except DomainError as err:
-        db.rollback()
-        return render(request, "tasks/review.html", _review_context(db, actor, request, err, form),
+        db.rollback()  # the error is shown over the same filtered, sorted page of the queue
+        return render(request, "tasks/review.html", _review_context(db, actor, request, err, form, view=back),
                       status_code=err.status)  # fmt: skip
     sep = "&" if back else ""
     return RedirectResponse(f"/review?{back}{sep}done={done}", status_code=303)
