@@ -231,3 +231,25 @@ def test_review_keeps_its_view_after_an_error_and_after_an_action(personas, worl
         "/review", data={"accept_one": str(rid), "back": f"{view}&done=returned-1"}, follow_redirects=False
     )
     assert r.status_code == 303 and r.headers["location"] == f"/review?{view}&done=accepted-1"  # one notice
+
+
+def test_dashboard_light_counters_lead_to_those_tasks(personas, world, engine) -> None:  # type: ignore[no-untyped-def]
+    """/plans?light=… (the dashboard's counters) lists only plans with such tasks, or opens the one plan's table."""
+    from qcity.accounts.service import actor_for_user
+    from qcity.models import User
+    from qcity.tasks.queries import task_light_counts
+
+    with make_session_factory(engine)() as s:
+        admin = actor_for_user(s, s.scalars(select(User).where(User.username == "admin")).one())
+        counts = task_light_counts(s, admin, today_cn())
+    present = next(k for k, n in counts.items() if n)
+    absent = next(k for k, n in counts.items() if not n)
+    r = personas["admin"].get(f"/plans?light={present}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/plans/{world.plan_id}?light={present}"
+    page = personas["admin"].get(f"/plans?light={absent}")
+    assert (
+        page.status_code == 200
+        and f'href="/plans/{world.plan_id}"' not in page.text
+        and "显示全部方案" in page.text
+    )
+    assert f'href="/plans/{world.plan_id}"' in personas["admin"].get("/plans").text

@@ -48,13 +48,24 @@ OPS = [(">=", "≥ 不低于"), ("<=", "≤ 不高于"), (">", "> 高于"), ("<"
 
 
 @router.get("/plans", response_class=HTMLResponse)
-def plan_list(request: Request, db: DbSession, actor: Actor = Depends(require("plan.read"))) -> Response:
+def plan_list(
+    request: Request, db: DbSession, light: str = "", actor: Actor = Depends(require("plan.read"))
+) -> Response:
+    """The plans in scope; with `light` (the dashboard's counters), only plans with tasks at that light, and
+    straight to the plan's 任务分解表 filtered by it when there is one such plan."""
     today = today_cn()
     rows = queries.plan_summaries(db, actor)
     lights = {
         row["plan"].id: queries.task_light_counts(db, actor, today, plan_id=row["plan"].id) for row in rows
     }
-    return render(request, "plans/list.html", {"actor": actor, "plans": rows, "lights": lights})
+    light = light if light in queries.LIGHT_ORDER else ""
+    if light:
+        rows = [row for row in rows if lights[row["plan"].id][light]]
+        if len(rows) == 1:
+            return RedirectResponse(f"/plans/{rows[0]['plan'].id}?light={light}", status_code=303)
+    return render(
+        request, "plans/list.html", {"actor": actor, "plans": rows, "lights": lights, "light": light}
+    )
 
 
 def _filters(unit_id: str | None, status: str | None, light: str | None, sort: str | None) -> dict[str, Any]:
