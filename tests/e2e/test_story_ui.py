@@ -229,6 +229,14 @@ def test_office_imports_a_plan_and_a_report_goes_round_in_the_browser(server: st
             liaison.fill("input[name=percent]", "50")
         expect(liaison.locator("#autosave-status")).to_contain_text("草稿已自动保存")
         shot(liaison, "08-report-form")
+        # a field the browser finds invalid halts the autosave: the status says so, not the last "saved"
+        liaison.fill("input[name=percent]", "150")
+        expect(liaison.locator("#autosave-status")).to_contain_text(
+            "未能自动保存：“完成百分比（%）”", timeout=10_000
+        )
+        with liaison.expect_response(lambda r: r.url.endswith("/autosave") and r.status == 200):
+            liaison.fill("input[name=percent]", "50")
+        expect(liaison.locator("#autosave-status")).to_contain_text("草稿已自动保存")
         # 提交审核 must not cross an autosave, on a slow network: (1) clicked while an autosave is on its way, the
         # submission waits for its answer (and the version it brings); (2) an autosave still waiting for its
         # delay when the submission leaves is dropped. Either would bump the version and fail the submission.
@@ -357,7 +365,7 @@ def test_office_imports_a_plan_and_a_report_goes_round_in_the_browser(server: st
         shot(office, "10-units")
         office.click("nav.mainnav >> text=操作日志")
         office.wait_for_url(f"{base}/audit")
-        log = office.locator("#audit-table tbody").inner_text()
+        log = office.locator("#audit-table > tbody").inner_text()
         steps = ["导入方案", "新建单位", "添加单位别名", "新建报告", "上传附件", "提交报告", "退回报告"]
         assert [a for a in [*steps, "通过报告", "新建用户"] if a not in log] == [], log
         shot(office, "12-audit")

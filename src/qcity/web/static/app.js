@@ -64,6 +64,16 @@
       form.addEventListener("htmx:beforeRequest", function (e) {
         if (leaving || held) e.preventDefault();
       });
+      /* The browser refuses to send a form with an invalid field (完成百分比 150), so htmx halts the autosave. Say
+         so, instead of leaving the last "草稿已自动保存" standing while nothing is saved. */
+      form.addEventListener("htmx:validation:halted", function () {
+        var status = document.getElementById("autosave-status");
+        var bad = form.querySelector(":invalid");
+        if (!status || !bad) return;
+        var label = bad.labels && bad.labels.length ? bad.labels[0].textContent.trim() : "";
+        status.className = "field-error";
+        status.textContent = "未能自动保存：" + (label ? "“" + label + "”" : "有一项") + "填写不符合要求，请改正";
+      });
     });
   }
 
