@@ -122,9 +122,16 @@ def test_change_rows_name_fields_and_codes() -> None:
     assert change_rows("plan", {"end_date": "2025-12-31"}, {"end_date": "2027-12-31"}) == [
         ("结束日期", "2025年12月31日", "2027年12月31日")
     ]
-    assert change_rows("x", {"nota": None}, {"nota": "新"}) == [
-        ("nota", "—", "新")
-    ]  # unknown field: its code
+    assert change_rows("x", {"nota": None}, {"nota": "新"}) == [("nota", "—", "新")]  # unknown: its code
+    claim = {"kind": "bonus", "code": "B2", "by": "unit", "reason": "获奖", "claimed": "1", "verified": None}
+    assert change_rows("unit_assessment", None, {"adjustments": [claim, claim | {"kind": "penalty"}]}) == [
+        (
+            "加减分",
+            "",
+            "类型加分，代码B2，提出方单位，原因获奖，申报1\n类型扣分，代码B2，提出方单位，原因获奖，申报1",
+        )
+    ]
+    assert change_rows("unit", None, {"kind": "town"}) == [("类型", "", "镇街")]
 
 
 def test_every_recorded_field_has_a_chinese_name() -> None:

@@ -42,7 +42,8 @@ FIELD_LABELS = {
     "self_state": "自评状态", "self_scores": "自评分", "verified_scores": "核定分", "vetoes": "一票否决",
     "adjustments": "加减分", "unit_assessment_id": "单位考核", "item_code": "考核项目",
     # inside assessment scores
-    "score": "得分", "points": "分值", "note": "说明",
+    "score": "得分", "points": "分值", "note": "说明", "claimed": "申报", "verified": "核定", "by": "提出方",
+    "verify_reason": "核定说明",
     # the demo marks what it generated
     "demo": "演示数据",
 }  # fmt: skip
@@ -53,9 +54,12 @@ DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
 VALUE_NAMES: dict[Any, dict[Any, str]] = {
     ("progress_report", "state"): STATE_NAMES, ("indicator_value", "state"): VALUE_STATES,
     ("assessment_cycle", "state"): CYCLE_STATE_NAMES, ("indicator_value", "source"): SOURCES,
-    "work_status": WORK_STATUS_NAMES, "role_code": ROLE_NAMES, "kind": KIND_NAMES, "level": LEVEL_NAMES,
+    "work_status": WORK_STATUS_NAMES, "role_code": ROLE_NAMES, ("unit", "kind"): KIND_NAMES, "level": LEVEL_NAMES,
     "reporting_frequency": FREQUENCY_NAMES, "periodicity": PERIODICITY_NAMES, "data_source": SOURCES,
     "direction": DIRECTION_NAMES, "op": OP_NAMES, "self_state": {"draft": "未提交", "submitted": "已提交"},
+    "value_kind": {"percent": "百分比", "points": "百分点", "absolute": "绝对量", "annual_percent": "年均百分比"},
+    "kind": {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"},  # of a 加减分 claim
+    "by": {"unit": "单位", "office": "办公室"},
 }  # fmt: skip
 
 
@@ -66,6 +70,8 @@ def value_text(object_type: str, field: str, value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
+        if all(isinstance(v, dict) for v in value):  # records, e.g. 加减分 claims: one per line
+            return "\n".join(_inline(v) for v in value)
         return "、".join(value_text(object_type, field, v) for v in value)
     if isinstance(value, dict):  # e.g. scores by item: {"2.1": {"score": "11", "reason": ""}}
         return "；".join(f"{k}：{_inline(v)}" for k, v in value.items())
@@ -76,8 +82,12 @@ def value_text(object_type: str, field: str, value: Any) -> str:
 
 
 def _inline(value: Any) -> str:
+    """A value inside a record (a score line, an adjustment): its filled-in parts, each by name."""
     if isinstance(value, dict):
-        return "，".join(f"{FIELD_LABELS.get(k, k)}{v}" for k, v in value.items() if v not in (None, ""))
+        parts = (
+            f"{FIELD_LABELS.get(k, k)}{value_text('', k, v)}" for k, v in value.items() if v not in (None, "")
+        )
+        return "，".join(parts)
     return fmt_json(value) if isinstance(value, list) else str(value)
 
 
