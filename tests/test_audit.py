@@ -180,3 +180,12 @@ def test_every_link_an_anonymous_visitor_sees_works(app) -> None:  # type: ignor
 def test_a_page_past_the_end_shows_the_last_page(personas, world) -> None:  # type: ignore[no-untyped-def]
     page = personas["admin"].get("/audit", params={"page": 999}).text
     assert "没有符合条件的记录" not in page and "第 999" not in page
+
+
+def test_a_bad_query_value_is_named_in_chinese_on_pages_and_by_code_in_the_api(personas, world) -> None:  # type: ignore[no-untyped-def]
+    page = personas["admin"].get("/audit?page=abc")
+    assert page.status_code == 422 and "“页码”应为整数" in page.text and "“page”" not in page.text
+    page = personas["admin"].get("/audit?since=2025-13-01")
+    assert page.status_code == 422 and "2025-03-31”的格式" in page.text and "相关字段：起始日期" in page.text
+    api = personas["admin"].get("/api/v1/audit?page=abc")
+    assert api.status_code == 422 and api.json()["field"] == "page"

@@ -60,7 +60,7 @@ def _day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError("日期格式应为YYYY-MM-DD", field) from None
+        raise ValidationError("日期应按“2025-03-31”的格式填写", field) from None
 
 
 def _filters(request: Request) -> dict[str, Any]:

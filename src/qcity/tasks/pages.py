@@ -156,7 +156,7 @@ def _report_context(db: DbSession, actor: Actor, assignment: Assignment, period:
     values = {
         "text": report.text if report else "",
         "percent": report.percent if report else (state.percent or 0),
-        "work_status": report.work_status if report else "in_progress",
+        "work_status": report.work_status if report else ("completed" if state.completed else "in_progress"),
         "version": report.version if report else "",
     }
     if form:

@@ -307,7 +307,9 @@ def _date_or_none(value: object, field_name: str) -> date | None:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValidationError("日期格式应为YYYY-MM-DD", field_name, plain=f"{field_name}: use YYYY-MM-DD")
+        raise ValidationError(
+            "日期应按“2025-03-31”的格式填写", field_name, plain=f"{field_name}: use YYYY-MM-DD"
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:

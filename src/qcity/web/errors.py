@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from qcity.kit.errors import Conflict, DomainError, NotFound, Unauthenticated, ValidationError
+from qcity.web.templating import FIELD_NAMES
 
 log = logging.getLogger("qcity.web")
 
@@ -21,8 +22,8 @@ FIELD_REASONS = {
     "int_parsing": "应为整数",
     "float_parsing": "应为数字",
     "bool_parsing": "应为是或否",
-    "date_from_datetime_parsing": "日期格式应为YYYY-MM-DD",
-    "date_parsing": "日期格式应为YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期应按“2025-03-31”的格式填写",
+    "date_parsing": "日期应按“2025-03-31”的格式填写",
     "string_too_long": "内容过长",
     "string_too_short": "内容过短",
     "json_invalid": "JSON格式错误",
@@ -72,7 +73,10 @@ def install(app: FastAPI) -> None:
         loc = [str(x) for x in first.get("loc", ()) if x not in ("body", "query", "path", "form")]
         field = ".".join(loc) or None
         reason = FIELD_REASONS.get(str(first.get("type")), "格式无效")
-        err = ValidationError(f"字段“{field}”{reason}" if field else f"请求{reason}", field)
+        label = None if _is_api(request) else FIELD_NAMES.get(field or "")  # a page names it in Chinese
+        err = ValidationError(
+            f"“{label}”{reason}" if label else f"字段“{field}”{reason}" if field else f"请求{reason}", field
+        )
         if _is_api(request):
             body = err.to_dict() | {"details": [{"field": ".".join(map(str, e.get("loc", ()))),
                                                  "reason": FIELD_REASONS.get(str(e.get("type")), "格式无效")}

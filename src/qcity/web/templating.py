@@ -33,13 +33,17 @@ def fmt_number(value: float | int | None, unit: str | None = None) -> str:
     return f"{text}{unit or ''}"
 
 
+# A field's name where an error message does not already say it. Fields whose messages always say what is wrong
+# in full (a stale version, the ticked reports, the unit mapping) have none: "（版本）" after them only puzzled.
 FIELD_NAMES = {
     "text": "进展情况", "percent": "完成百分比", "work_status": "工作状态", "reason": "原因", "file": "文件",
     "username": "用户名", "password": "密码", "role": "角色", "unit_ids": "所属单位", "name": "名称",
-    "kind": "单位类型", "alias": "别名", "mapping": "单位对应", "title": "方案标题", "tasks": "任务",
-    "targets": "目标", "region_id": "地区", "version": "版本", "state": "状态", "respond_by": "回复期限",
-    "period_id": "报告期", "display_name": "姓名", "report_ids": "所选报告", "reporting_frequency": "报告频次",
-    "response": "签收意见", "unit_id": "单位", "plan": "方案",
+    "kind": "单位类型", "alias": "别名", "title": "方案标题", "tasks": "任务",
+    "targets": "目标", "region_id": "地区", "state": "状态", "respond_by": "回复期限",
+    "period_id": "报告期", "display_name": "姓名", "reporting_frequency": "报告频次",
+    "response": "签收意见", "unit_id": "单位", "plan": "方案", "plan_id": "方案", "page": "页码",
+    "since": "起始日期", "until": "截止日期", "object_id": "对象编号", "issued_on": "印发日期",
+    "start_date": "开始日期", "end_date": "结束日期", "due_date": "完成时限",
 }  # fmt: skip
 
 
