@@ -166,7 +166,7 @@ def _report_context(db: DbSession, actor: Actor, assignment: Assignment, period:
     return {
         "actor": actor, "assignment": assignment, "task": assignment.task, "period": period, "report": report,
         "history": history, "escalations": escalations, "state": state, "values": values, "error": error,
-        "work_statuses": WORK_STATUS_NAMES, "begun": begun,
+        "work_statuses": WORK_STATUS_NAMES,
         "editable": begun and (report is None or report.state in service.EDITABLE_STATES),
         "periods": queries.periods_of_plan(db, actor, assignment.task.plan_id, begun_by=today),
     }  # fmt: skip
