@@ -106,6 +106,12 @@ def test_the_log_page_shows_chinese_changes_and_links(personas, world) -> None: 
     assert '<th scope="row">进展情况</th>' not in page  # and not what it left alone
 
 
+def test_ids_in_a_change_show_the_objects_names(personas, world) -> None:  # type: ignore[no-untyped-def]
+    page = personas["admin"].get("/audit?object_type=user&action=user.create").text
+    assert '<th scope="row">所属单位</th><td>市市场监管局</td>' in page  # liaison_a's unit, not its id
+    assert '<th scope="row">地区</th><td>湛江市</td>' in page
+
+
 def test_change_rows_name_fields_and_codes() -> None:
     from qcity.audit.changes import change_rows
 

@@ -7,13 +7,19 @@ page translates them. A field or value with no name here shows as its code.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qcity.accounts.permissions import ROLE_NAMES
 from qcity.assessment.queries import CYCLE_STATE_NAMES
 from qcity.indicators.queries import PERIODICITY_NAMES, SOURCES, VALUE_STATES
 from qcity.kit.dates import fmt_date
+from qcity.models import AssessmentScheme, AuditEvent, Indicator, Region, Unit
 from qcity.org.service import KIND_NAMES
 from qcity.plans.periods import FREQUENCY_NAMES
 from qcity.web.templating import OP_NAMES, STATE_NAMES, WORK_STATUS_NAMES, fmt_json
@@ -47,6 +53,10 @@ FIELD_LABELS = {
     # the demo marks what it generated
     "demo": "演示数据",
 }  # fmt: skip
+# Fields that hold another object's id: the page shows that object's name.
+ID_FIELDS: dict[str, Any] = {"region_id": Region, "parent_id": Region, "unit_id": Unit, "unit_ids": Unit,
+                             "indicator_id": Indicator, "scheme_id": AssessmentScheme}  # fmt: skip
+Names = Mapping[tuple[str, int], str]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "乡镇街道"}
 DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
@@ -63,8 +73,32 @@ VALUE_NAMES: dict[Any, dict[Any, str]] = {
 }  # fmt: skip
 
 
-def value_text(object_type: str, field: str, value: Any) -> str:
-    """One recorded value as a person reads it."""
+def referenced_names(session: Session, events: Iterable[AuditEvent]) -> dict[tuple[str, int], str]:
+    """(field, id) → name of every object the events' ID_FIELDS point to, one query per kind of object."""
+    wanted: dict[Any, set[int]] = defaultdict(set)
+    for event in events:
+        for side in (event.before, event.after):
+            for field, model in ID_FIELDS.items():
+                value = side.get(field) if isinstance(side, dict) else None
+                wanted[model] |= {
+                    i for i in (value if isinstance(value, list) else [value]) if type(i) is int
+                }
+    names: dict[tuple[str, int], str] = {}
+    for model, wanted_ids in wanted.items():
+        found: dict[int, str] = {}
+        if wanted_ids:
+            rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted_ids)))
+            found = {i: name for i, name in rows}
+        names |= {
+            (field, i): name for field, m in ID_FIELDS.items() if m is model for i, name in found.items()
+        }
+    return names
+
+
+def value_text(object_type: str, field: str, value: Any, names: Names | None = None) -> str:
+    """One recorded value as a person reads it; `names` (referenced_names) turns ids into names."""
+    if names and type(value) is int and (field, value) in names:
+        return names[(field, value)]
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
@@ -72,7 +106,7 @@ def value_text(object_type: str, field: str, value: Any) -> str:
     if isinstance(value, list):
         if all(isinstance(v, dict) for v in value):  # records, e.g. 加减分 claims: one per line
             return "\n".join(_inline(v) for v in value)
-        return "、".join(value_text(object_type, field, v) for v in value)
+        return "、".join(value_text(object_type, field, v, names) for v in value)
     if isinstance(value, dict):  # e.g. scores by item: {"2.1": {"score": "11", "reason": ""}}
         return "；".join(f"{k}：{_inline(v)}" for k, v in value.items())
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
@@ -91,7 +125,9 @@ def _inline(value: Any) -> str:
     return fmt_json(value) if isinstance(value, list) else str(value)
 
 
-def change_rows(object_type: str, before: Any, after: Any) -> list[tuple[str, str, str]]:
+def change_rows(
+    object_type: str, before: Any, after: Any, names: Names | None = None
+) -> list[tuple[str, str, str]]:
     """(field name, before, after) for the page; an update lists only the fields it changed."""
     if not isinstance(before, dict | None) or not isinstance(after, dict | None):
         return [("内容", value_text(object_type, "", before), value_text(object_type, "", after))]
@@ -102,8 +138,8 @@ def change_rows(object_type: str, before: Any, after: Any) -> list[tuple[str, st
     return [
         (
             FIELD_LABELS.get(f, f),
-            value_text(object_type, f, before[f]) if f in before else "",
-            value_text(object_type, f, after[f]) if f in after else "",
+            value_text(object_type, f, before[f], names) if f in before else "",
+            value_text(object_type, f, after[f], names) if f in after else "",
         )
         for f in fields
     ]

@@ -15,7 +15,7 @@ from sqlalchemy import Select
 
 from qcity.accounts.actor import Actor
 from qcity.audit import queries
-from qcity.audit.changes import change_rows
+from qcity.audit.changes import change_rows, referenced_names
 from qcity.kit.dates import CHINA, fmt_datetime, today_cn
 from qcity.kit.errors import ValidationError
 from qcity.web.deps import DbSession, require
@@ -88,6 +88,7 @@ def audit_page(
         "object_types": object_types, "actions": actions,
         "object_names": OBJECT_NAMES, "object_links": OBJECT_LINKS, "action_names": ACTION_NAMES,
         "export_query": request.url.query, "change_rows": change_rows,
+        "names": referenced_names(db, result.items),
     }  # fmt: skip
     return render(request, "audit/log.html", ctx)
 
