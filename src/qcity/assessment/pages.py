@@ -26,8 +26,6 @@ from qcity.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-SELF_STATE_NAMES = {"draft": "未提交", "submitted": "已提交"}
-
 
 def _iso_date(text: str | None) -> str:
     """A date the metric snapshot keeps as ISO text ("2026-11-23"), written the UI's way (2026年11月23日)."""
@@ -35,7 +33,7 @@ def _iso_date(text: str | None) -> str:
 
 
 def _ctx(actor: Actor, **extra: Any) -> dict[str, Any]:
-    return {"actor": actor, "CYCLE_STATE_NAMES": queries.CYCLE_STATE_NAMES, "SELF_STATE_NAMES": SELF_STATE_NAMES,
+    return {"actor": actor, "CYCLE_STATE_NAMES": queries.CYCLE_STATE_NAMES, "SELF_STATE_NAMES": queries.SELF_STATE_NAMES,
             "METRICS": METRICS, "fmt": fmt, "iso_date": _iso_date} | extra  # fmt: skip
 
 

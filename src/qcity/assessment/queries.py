@@ -28,6 +28,7 @@ from qcity.models import AssessmentCycle, AssessmentEvidence, AssessmentScheme, 
 from qcity.models.assessment import PUBLISHED_STATES
 
 CYCLE_STATE_NAMES = {"open": "自评中", "verifying": "核定中", "published": "已公布", "closed": "已归档"}
+SELF_STATE_NAMES = {"draft": "未提交", "submitted": "已提交"}
 
 
 def is_staff(actor: Actor) -> bool:

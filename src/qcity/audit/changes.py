@@ -16,26 +16,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcity.accounts.permissions import ROLE_NAMES
-from qcity.assessment.queries import CYCLE_STATE_NAMES
-from qcity.indicators.queries import PERIODICITY_NAMES, SOURCES, VALUE_STATES
+from qcity.assessment.queries import CYCLE_STATE_NAMES, SELF_STATE_NAMES
+from qcity.indicators.queries import DIRECTION_NAMES, PERIODICITY_NAMES, SOURCES, VALUE_STATES
 from qcity.kit.dates import fmt_date
 from qcity.models import AssessmentScheme, AuditEvent, Indicator, Region, Unit
 from qcity.org.service import KIND_NAMES
 from qcity.plans.periods import FREQUENCY_NAMES
-from qcity.web.templating import OP_NAMES, STATE_NAMES, WORK_STATUS_NAMES, fmt_json
+from qcity.web.templating import FIELD_NAMES, OP_NAMES, STATE_NAMES, WORK_STATUS_NAMES, fmt_json
 
-FIELD_LABELS = {
+# The fields the pages already name (templating.FIELD_NAMES), and those only the log shows. Where a name there is
+# narrower than the log's field (a plan's 方案标题; a task has a title too), the log's own wins.
+FIELD_LABELS = FIELD_NAMES | {
     # plans, tasks, reports, escalations, attachments
-    "title": "标题", "region_id": "地区", "start_date": "开始日期", "end_date": "结束日期",
-    "reporting_frequency": "报告频次", "revision": "版本号", "tasks": "任务数", "targets": "目标数", "no": "序号",
-    "content": "内容", "due_date": "完成时限", "is_archived": "已归档", "state": "状态", "text": "进展情况",
-    "percent": "完成百分比", "work_status": "工作状态", "return_reason": "退回原因", "version": "修改次数",
-    "assignment_id": "任务分工", "reason": "原因", "respond_by": "回复期限", "response": "签收意见",
+    "title": "标题", "revision": "版本号", "tasks": "任务数", "targets": "目标数", "no": "序号", "content": "内容",
+    "is_archived": "已归档", "return_reason": "退回原因", "version": "修改次数", "assignment_id": "任务分工",
     "report_id": "进展报告", "filename": "文件名", "size": "大小", "sha256": "SHA-256",
     # organisation and accounts
-    "code": "代码", "name": "名称", "level": "层级", "parent_id": "上级地区", "kind": "类型", "aliases": "别名",
-    "alias": "别名", "unit": "单位", "unit_id": "单位", "unit_ids": "所属单位", "username": "用户名",
-    "display_name": "姓名", "role_code": "角色", "is_active": "启用", "locked_until": "锁定至",
+    "code": "代码", "level": "层级", "parent_id": "上级地区", "kind": "类型", "aliases": "别名", "unit": "单位",
+    "role_code": "角色", "is_active": "启用", "locked_until": "锁定至",
     # indicators
     "key": "指标代码", "direction": "方向", "natural_limit": "自然上限", "periodicity": "统计周期",
     "data_source": "数据来源", "validation_rules": "校验规则", "indicator_id": "指标", "op": "目标类型",
@@ -59,14 +57,13 @@ ID_FIELDS: dict[str, Any] = {"region_id": Region, "parent_id": Region, "unit_id"
 Names = Mapping[tuple[str, int], str]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEVEL_NAMES = {"province": "省", "city": "市", "county": "县", "district": "区", "town": "乡镇街道"}
-DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
 # Coded values by field; a field whose codes differ by object type is keyed by (object type, field).
 VALUE_NAMES: dict[Any, dict[Any, str]] = {
     ("progress_report", "state"): STATE_NAMES, ("indicator_value", "state"): VALUE_STATES,
     ("assessment_cycle", "state"): CYCLE_STATE_NAMES, ("indicator_value", "source"): SOURCES,
     "work_status": WORK_STATUS_NAMES, "role_code": ROLE_NAMES, ("unit", "kind"): KIND_NAMES, "level": LEVEL_NAMES,
     "reporting_frequency": FREQUENCY_NAMES, "periodicity": PERIODICITY_NAMES, "data_source": SOURCES,
-    "direction": DIRECTION_NAMES, "op": OP_NAMES, "self_state": {"draft": "未提交", "submitted": "已提交"},
+    "direction": DIRECTION_NAMES, "op": OP_NAMES, "self_state": SELF_STATE_NAMES,
     "value_kind": {"percent": "百分比", "points": "百分点", "absolute": "绝对量", "annual_percent": "年均百分比"},
     "kind": {"bonus": "加分", "penalty": "扣分", "veto": "一票否决"},  # of a 加减分 claim
     "by": {"unit": "单位", "office": "办公室"},

@@ -44,6 +44,7 @@ STATUS_CLASS = {"achieved": "good", "on_track": "good", "needs_acceleration": "w
 def _common() -> dict[str, Any]:
     return {"STATUS_LABELS": STATUS_LABELS, "STATUS_CLASS": STATUS_CLASS, "FIELDS": FIELDS,
             "VALUE_STATES": queries.VALUE_STATES, "SOURCES": queries.SOURCES, "PERIODICITY_NAMES": queries.PERIODICITY_NAMES,
+            "DIRECTION_NAMES": queries.DIRECTION_NAMES,
             "STATUS_ORDER": queries.STATUS_ORDER, "target_words": target_words,
             "period_name": period_name, "TEXT_LIMITS": TEXT_LIMITS}  # fmt: skip
 

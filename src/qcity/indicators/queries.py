@@ -36,6 +36,7 @@ from qcity.models import (
 
 VALUE_STATES = {"entered": "待审核", "approved": "已审核"}
 SOURCES = {"entered": "填报", "imported": "导入", "computed": "系统计算"}
+DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
 PERIODICITY_NAMES = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
 
 STATUS_ORDER = ("missed", "moving_away", "limited_progress", "needs_acceleration", "needs_evidence", "unknown",
